@@ -1,0 +1,105 @@
+import "../serverOnly";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { MAX_BATCH_SIZE } from "../../lib/constants";
+import type { MasterStore } from "../db/store";
+import { appRouter } from "../root";
+import { createContext } from "../trpc";
+import { VERSION } from "../version";
+
+/** Largest request body the API reads: a full createMany batch fits, a runaway upload does not. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const TRPC_ENDPOINT = "/api/trpc";
+
+export interface ApiHandlerOptions {
+  store: MasterStore;
+  onError?: (error: unknown, path: string | undefined) => void;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { message, code: -32600, data: { code, httpStatus: status } } });
+}
+
+/**
+ * The master's HTTP API: `/api/health` and tRPC at `/api/trpc`. Returns false for
+ * any other path so the caller can pass the request on (to Next.js).
+ */
+export function createApiHandler({ store, onError }: ApiHandlerOptions) {
+  return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/api/health") {
+      try {
+        await store.ping();
+        sendJson(res, 200, { ok: true, store: store.kind, version: VERSION });
+      } catch (error) {
+        onError?.(error, "health");
+        sendJson(res, 503, { ok: false, store: store.kind, version: VERSION, error: "the master store does not answer" });
+      }
+      return true;
+    }
+    if (url.pathname !== TRPC_ENDPOINT && !url.pathname.startsWith(`${TRPC_ENDPOINT}/`)) return false;
+
+    const method = req.method ?? "GET";
+    if (method === "POST") {
+      const type = String(req.headers["content-type"] ?? "");
+      if (!/^application\/json\b/i.test(type)) {
+        sendError(res, 415, "UNSUPPORTED_MEDIA_TYPE", `Send the request body as JSON with the header "Content-Type: application/json" (got "${type || "none"}").`);
+        return true;
+      }
+    }
+    let body: Buffer | undefined;
+    if (method !== "GET" && method !== "HEAD") {
+      try {
+        body = await readBody(req, MAX_BODY_BYTES);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          sendError(res, 413, "PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB: split it into smaller calls.`);
+          return true;
+        }
+        throw error;
+      }
+    }
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (typeof value === "string") headers.set(key, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    }
+    const request = new Request(url, { method, headers, ...(body ? { body: new Uint8Array(body) } : {}) });
+    const response = await fetchRequestHandler({
+      endpoint: TRPC_ENDPOINT,
+      req: request,
+      router: appRouter,
+      createContext: () => createContext(store),
+      maxBatchSize: MAX_BATCH_SIZE,
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);
+      },
+    });
+    res.statusCode = response.status;
+    response.headers.forEach((value, key) => res.setHeader(key, value));
+    res.setHeader("cache-control", "no-store");
+    res.end(Buffer.from(await response.arrayBuffer()));
+    return true;
+  };
+}

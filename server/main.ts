@@ -1,0 +1,32 @@
+/**
+ * `npm start`: the whole of LuxOS in one process on one port.
+ * Configuration comes from the environment (see server/env.ts and the README).
+ */
+import "./serverOnly";
+import { EnvError, loadEnv } from "./env";
+import { startServer } from "./startServer";
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const running = await startServer(env);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[luxos] ${signal}: closing the master store and stopping…`);
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("[luxos] failed to close cleanly:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof EnvError ? `[luxos] ${error.message}` : `[luxos] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+import "./serverOnly";
+import { beingsRouter } from "./routers/beings";
+import { masterRouter } from "./routers/master";
+import { relationshipsRouter } from "./routers/relationships";
+import { createCallerFactory, createTRPCRouter } from "./trpc";
+
+/** The whole tRPC API, one router per domain. */
+export const appRouter = createTRPCRouter({
+  beings: beingsRouter,
+  relationships: relationshipsRouter,
+  master: masterRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process (tests, server code). */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,106 @@
+import "./serverOnly";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import type { Duplex } from "node:stream";
+import next from "next";
+import { openStore } from "./db/openStore";
+import type { MasterStore } from "./db/store";
+import type { Env } from "./env";
+import { createApiHandler } from "./http/apiHandler";
+import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
+
+const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
+/** Folders and files whose change makes the production build stale. */
+const BUILD_INPUTS = ["app", "lib", "workers", "public", "next.config.mjs", "postcss.config.mjs", "package.json"];
+
+export interface RunningServer {
+  url: string;
+  store: MasterStore;
+  server: Server;
+  /** Idempotent: stops accepting, closes Next.js and the store. */
+  close(): Promise<void>;
+}
+
+function newestMtime(entry: string): number {
+  if (!existsSync(entry)) return 0;
+  const stat = statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+/** Builds the Next.js app when there is no build, or when its sources changed since the last one. */
+export function ensureBuild(log: (line: string) => void): void {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const changedAt = Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p))));
+  if (builtAt && builtAt >= changedAt) return;
+  log(builtAt ? "sources changed since the last build; building the web app…" : "no build found; building the web app (once, about a minute)…");
+  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error("The web app failed to build (see the output above). Fix the error and start again.");
+}
+
+/** Starts the whole LuxOS server: master store, HTTP API, Next.js pages, room upgrades, on one port. */
+export async function startServer(env: Env): Promise<RunningServer> {
+  const log = (line: string) => env.log !== "silent" && console.log(`[luxos] ${line}`);
+  if (!env.dev) ensureBuild(log);
+
+  const store = env.databaseUrl
+    ? await openStore({ kind: "postgres", url: env.databaseUrl, poolSize: env.poolSize })
+    : await openStore({ kind: "pglite", dataDir: env.dataDir });
+  log(`master store: ${store.kind}${store.kind === "pglite" ? ` in ${env.dataDir}` : ""}`);
+
+  const app = next({ dev: env.dev, dir: ROOT, hostname: env.host, port: env.port, quiet: env.log === "silent" });
+  const handleNext = app.getRequestHandler();
+  await app.prepare();
+  const upgradeNext = env.dev ? app.getUpgradeHandler() : undefined;
+
+  const handleApi = createApiHandler({
+    store,
+    onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
+  });
+
+  const server = createServer((req, res) => {
+    handleApi(req, res)
+      .then((handled) => (handled ? undefined : handleNext(req, res)))
+      .catch((error: unknown) => {
+        console.error("[luxos] request failed:", error);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "The server failed to answer this request; it was logged. Try again." }));
+      });
+  });
+  server.on("upgrade", (req, socket: Duplex, head) => {
+    if (handleRoomUpgrade(req, socket)) return;
+    if (upgradeNext) void upgradeNext(req, socket, head);
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.port, env.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.port;
+  const url = `http://${env.host === "0.0.0.0" ? "localhost" : env.host}:${port}`;
+  log(`ready on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    store,
+    server,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        });
+        await app.close().catch(() => undefined);
+        await store.close();
+      })()),
+  };
+}

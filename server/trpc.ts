@@ -1,0 +1,75 @@
+/**
+ * 1. CONTEXT: what every procedure gets (the master store).
+ * 2. INITIALIZATION: tRPC with plain JSON on the wire and errors that say what to do.
+ * 3. PROCEDURES: the building blocks routers use.
+ */
+import "./serverOnly";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { StoreError, type StoreErrorReason } from "./db/errors";
+import type { MasterStore } from "./db/store";
+
+// ---------------------------------------------------------------- 1. CONTEXT
+
+export interface Context {
+  store: MasterStore;
+}
+
+export function createContext(store: MasterStore): Context {
+  return { store };
+}
+
+// ---------------------------------------------------------------- 2. INITIALIZATION
+
+/** Turns zod issues into one readable sentence per field: `genesis.name: is required`. */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.length ? issue.path.join(".") : "input";
+      const message = issue.code === "unrecognized_keys" ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
+      return `${where}: ${message}`;
+    })
+    .join("; ");
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : undefined;
+    return {
+      ...shape,
+      message: zod ? `Invalid input — ${describeZodError(zod)}` : shape.message,
+      data: {
+        ...shape.data,
+        // NOTE: stack traces stay on the server; clients get the reason code and field errors.
+        stack: undefined,
+        reason: error.cause instanceof StoreError ? error.cause.reason : undefined,
+        fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join(".") || "input", i.message])) : undefined,
+      },
+    };
+  },
+});
+
+const STATUS_OF: Record<StoreErrorReason, TRPCError["code"]> = {
+  NOT_FOUND: "NOT_FOUND",
+  MISSING_ENDPOINT: "BAD_REQUEST",
+  CONFLICT: "CONFLICT",
+  CORE_IMMUTABLE: "FORBIDDEN",
+  INVALID: "BAD_REQUEST",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+/** Store errors become tRPC errors with the same words; anything else is a 500 with a generic message. */
+const storeErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof StoreError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: STATUS_OF[cause.reason], message: cause.message, cause });
+  }
+  return result;
+});
+
+// ---------------------------------------------------------------- 3. PROCEDURES
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(storeErrors);
