@@ -37,7 +37,10 @@ const t = initTRPC.context<Context>().create({
     const zod = error.cause instanceof ZodError ? error.cause : undefined;
     return {
       ...shape,
-      message: zod ? `Invalid input — ${describeZodError(zod)}` : shape.message,
+      message:
+        error.code === "PARSE_ERROR" || error.cause instanceof SyntaxError
+          ? `The request could not be read as JSON (${shape.message}). Send valid JSON; docs/api.md shows examples.`
+          : shape.message,
       data: {
         ...shape.data,
         // NOTE: stack traces stay on the server; clients get the reason code and field errors.
@@ -58,12 +61,16 @@ const STATUS_OF: Record<StoreErrorReason, TRPCError["code"]> = {
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
-/** Store errors become tRPC errors with the same words; anything else is a 500 with a generic message. */
-const storeErrors = t.middleware(async ({ next }) => {
+/**
+ * Store errors become tRPC errors with the same words, and invalid input one readable
+ * sentence, for HTTP clients and in-process callers alike.
+ */
+const readableErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof StoreError) {
+  if (!result.ok) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: STATUS_OF[cause.reason], message: cause.message, cause });
+    if (cause instanceof StoreError) throw new TRPCError({ code: STATUS_OF[cause.reason], message: cause.message, cause });
+    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: `Invalid input — ${describeZodError(cause)}`, cause });
   }
   return result;
 });
@@ -72,4 +79,4 @@ const storeErrors = t.middleware(async ({ next }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(storeErrors);
+export const publicProcedure = t.procedure.use(readableErrors);

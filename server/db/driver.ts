@@ -23,7 +23,7 @@ export interface SqlDriver extends SqlExecutor {
 /** The SQLSTATE of a database error, when it has one. */
 export function sqlState(error: unknown): string | undefined {
   if (typeof error === "object" && error !== null && "code" in error) {
-    const code = (error as { code: unknown }).code;
+    const code = error.code;
     return typeof code === "string" ? code : undefined;
   }
   return undefined;

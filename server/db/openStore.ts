@@ -6,13 +6,13 @@ import { createStore, type MasterStore } from "./store";
 
 export type StoreConfig =
   | { kind: "pglite"; dataDir?: string }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  | { kind: "postgres"; url: string; poolSize?: number; schema?: string };
 
 /** Opens the master store the configuration asks for, migrated and ready. */
 export async function openStore(config: StoreConfig): Promise<MasterStore> {
   const driver =
     config.kind === "postgres"
-      ? await createPostgresDriver({ url: config.url, ...(config.poolSize ? { poolSize: config.poolSize } : {}) })
+      ? await createPostgresDriver(config)
       : await createPgliteDriver(config.dataDir ? { dataDir: path.join(config.dataDir, "master") } : {});
   try {
     return await createStore(driver);

@@ -5,15 +5,20 @@ import type { SqlDriver, SqlExecutor } from "./driver";
 export interface PostgresOptions {
   url: string;
   poolSize?: number;
+  /** Keep the world in this schema instead of `public` (created if missing); tests use one each. */
+  schema?: string;
 }
 
 /** The scale-out master: a real PostgreSQL with pgvector behind a node-postgres pool. */
-export async function createPostgresDriver({ url, poolSize = 10 }: PostgresOptions): Promise<SqlDriver> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: "-c TimeZone=UTC", connectionTimeoutMillis: 10_000 });
+export async function createPostgresDriver({ url, poolSize = 10, schema }: PostgresOptions): Promise<SqlDriver> {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema "${schema}" must be a lower-case SQL identifier`);
+  const searchPath = schema ? ` -c search_path=${schema},public` : "";
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c TimeZone=UTC${searchPath}`, connectionTimeoutMillis: 10_000 });
   // NOTE: an idle client that loses its server emits 'error' on the pool; unhandled it would kill the process.
   pool.on("error", (error) => console.error("[luxos] PostgreSQL connection lost:", error.message));
   try {
     await pool.query("SELECT 1");
+    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   } catch (error) {
     await pool.end();
     throw new Error(
@@ -37,7 +42,7 @@ export async function createPostgresDriver({ url, poolSize = 10 }: PostgresOptio
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn(wrap(client as unknown as { query: pg.Pool["query"] }));
+        const result = await fn(wrap(client));
         await client.query("COMMIT");
         return result;
       } catch (error) {

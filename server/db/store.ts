@@ -93,7 +93,7 @@ class Where {
     this.clauses.push(clause((value) => `$${this.params.push(value)}`));
     return this;
   }
-  toString(): string {
+  get sql(): string {
     return this.clauses.length ? `WHERE ${this.clauses.join(" AND ")}` : "";
   }
 }
@@ -292,7 +292,7 @@ export async function createStore(driver: SqlDriver): Promise<MasterStore> {
         where.add((p) => `(created_at, soul) < (${p(createdAt)}::timestamp, ${p(soul)}::uuid)`);
       }
       const rows = await driver.query<BeingRow>(
-        `SELECT ${BEING_COLUMNS} FROM base_beings ${where} ORDER BY created_at DESC, soul DESC LIMIT ${input.limit + 1}`,
+        `SELECT ${BEING_COLUMNS} FROM base_beings ${where.sql} ORDER BY created_at DESC, soul DESC LIMIT ${input.limit + 1}`,
         where.params,
       );
       const items = rows.slice(0, input.limit).map(toBeing);
@@ -361,7 +361,7 @@ export async function createStore(driver: SqlDriver): Promise<MasterStore> {
         where.add((p) => `(created_at, id) < (${p(createdAt)}::timestamp, ${p(id)}::uuid)`);
       }
       const rows = await driver.query<Relationship>(
-        `SELECT ${RELATIONSHIP_COLUMNS} FROM relationships ${where} ORDER BY created_at DESC, id DESC LIMIT ${input.limit + 1}`,
+        `SELECT ${RELATIONSHIP_COLUMNS} FROM relationships ${where.sql} ORDER BY created_at DESC, id DESC LIMIT ${input.limit + 1}`,
         where.params,
       );
       const items = rows.slice(0, input.limit);

@@ -1,0 +1,42 @@
+import "../serverOnly";
+import { CORE_BEINGS } from "../../lib/coreBeings";
+import { testDatabaseUrl } from "../env";
+import { openStore } from "./openStore";
+import type { MasterStore } from "./store";
+
+export interface TestBackend {
+  name: "pglite" | "postgres";
+  open(): Promise<MasterStore>;
+  /** Removes what open() created (the PostgreSQL schema). */
+  dispose(store: MasterStore): Promise<void>;
+}
+
+/**
+ * The backends every store contract test runs against: in-memory PGlite always,
+ * and a real PostgreSQL (one fresh schema per test file) when TEST_DATABASE_URL is set.
+ */
+export function testBackends(): TestBackend[] {
+  const backends: TestBackend[] = [{ name: "pglite", open: () => openStore({ kind: "pglite" }), dispose: (s) => s.close() }];
+  const url = testDatabaseUrl();
+  if (url) {
+    let schema = "";
+    backends.push({
+      name: "postgres",
+      open: () => {
+        schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+        return openStore({ kind: "postgres", url, schema, poolSize: 4 });
+      },
+      dispose: async (store) => {
+        await store.sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await store.close();
+      },
+    });
+  }
+  return backends;
+}
+
+/** Empties the world but for the core beings. */
+export async function resetStore(store: MasterStore): Promise<void> {
+  await store.sql.exec("DELETE FROM relationships");
+  await store.sql.query("DELETE FROM base_beings WHERE NOT (soul = ANY($1::uuid[]))", [CORE_BEINGS.map((b) => b.soul)]);
+}

@@ -1,0 +1,35 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env";
+
+describe("loadEnv", () => {
+  it("runs on embedded defaults with nothing set", () => {
+    expect(loadEnv({})).toMatchObject({ port: 3000, dataDir: path.resolve(".luxos"), databaseUrl: undefined, dev: false, log: "info" });
+  });
+
+  it("honours PORT, LUXOS_DATA_DIR and DATABASE_URL", () => {
+    const env = loadEnv({ PORT: "4100", LUXOS_DATA_DIR: "/tmp/lux", DATABASE_URL: "postgres://u:p@db:5432/lux" });
+    expect(env).toMatchObject({ port: 4100, dataDir: "/tmp/lux", databaseUrl: "postgres://u:p@db:5432/lux" });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
+  });
+
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ LUXOS_LOG: "loud" }, "LUXOS_LOG"],
+  ])("stops on a bad value and names the variable: %o", (source, variable) => {
+    let error: unknown;
+    try {
+      loadEnv(source);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    expect((error as EnvError).variable).toBe(variable);
+    expect((error as EnvError).message).toContain(variable);
+  });
+});
