@@ -13,7 +13,8 @@ const envSchema = z.object({
     .min(0, "PORT must be between 0 and 65535")
     .max(65535, "PORT must be between 0 and 65535")
     .default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  // NOTE: loopback by default until people and sessions exist (identity issue); HOST=0.0.0.0 exposes it.
+  HOST: z.string().min(1).default("127.0.0.1"),
   LUXOS_DATA_DIR: z.string().min(1, "LUXOS_DATA_DIR cannot be empty").default(".luxos"),
   DATABASE_URL: z
     .string()
@@ -46,6 +47,8 @@ export class EnvError extends Error {
 
 /** Reads and validates the environment (process.env unless given). Empty strings count as unset. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  // NOTE: nothing may phone home from a LuxOS server: Next.js telemetry is off, for the build too.
+  if (source === process.env) process.env["NEXT_TELEMETRY_DISABLED"] ??= "1";
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {

@@ -84,7 +84,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.port;
-  const url = `http://${env.host === "0.0.0.0" ? "localhost" : env.host}:${port}`;
+  const url = `http://${env.host === "0.0.0.0" || env.host === "127.0.0.1" ? "localhost" : env.host}:${port}`;
   log(`ready on ${url}`);
 
   let closing: Promise<void> | undefined;
