@@ -21,6 +21,7 @@ set -euo pipefail
 
 ROOT="${LUXOS_PG_ROOT:-${HOME:-/root}/.cache/luxos/pg17-trixie}"
 ROOT="${ROOT%/}"
+case "$ROOT" in "" | / | "$HOME" | /root | /tmp | /var | /usr) echo "pg-server: refusing LUXOS_PG_ROOT='$ROOT'" >&2; exit 2 ;; esac
 PORT="${LUXOS_PG_PORT:-54329}"
 BUILD_LOG="${LUXOS_PG_BUILD_LOG:-$ROOT.build.log}"
 LOCK_FILE="$ROOT.lock"
@@ -190,7 +191,7 @@ build_chroot() {
 
 psql_in() { # psql_in DB SQL...
   local db="$1"; shift
-  in_chroot "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"
+  in_chroot env PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"
 }
 
 cmd_start() {
@@ -220,7 +221,8 @@ cmd_start() {
       local t0
       t0=$(date +%s%N)
       # shellcheck disable=SC2086
-      if ! as_postgres "$PGBIN/pg_ctl" -D "$DATA_DIR" -l "$SERVER_LOG" -w -t 60 -o "$SERVER_OPTS" start >/dev/null; then
+      # 9>&- : the postmaster must not inherit the flock fd, or it would hold the lock forever.
+      if ! as_postgres "$PGBIN/pg_ctl" -D "$DATA_DIR" -l "$SERVER_LOG" -w -t 60 -o "$SERVER_OPTS" start >/dev/null </dev/null 9>&-; then
         echo "pg-server: ---- last 30 lines of $ROOT$SERVER_LOG ----" >&2
         tail -n 30 "$ROOT$SERVER_LOG" >&2 || true
         die "PostgreSQL failed to start on 127.0.0.1:$PORT (is the port free? see $ROOT$SERVER_LOG). To rebuild from scratch: rm -rf $ROOT"
