@@ -29,4 +29,3 @@ export function randomObject(rng: Random, depth: number, allowNull: boolean): Js
   for (const key of KEYS) if (rng.bool(0.5)) out[key] = randomJson(rng, depth, allowNull);
   return out;
 }
-

@@ -27,9 +27,7 @@ export function jsonByteLength(value: unknown): number {
   return encoder.encode(JSON.stringify(value) ?? "").length;
 }
 
-const jsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
-);
+const jsonValue: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonValue), z.record(z.string(), jsonValue)]));
 
 /** A JSON object of at most MAX_JSON_BYTES once serialized. */
 export function jsonDocument(field: string) {
@@ -40,11 +38,7 @@ export function jsonDocument(field: string) {
     }) as z.ZodType<JsonObject>;
 }
 
-export const tagSchema = z
-  .string()
-  .trim()
-  .min(1, "a tag cannot be empty")
-  .max(MAX_TAG_LENGTH, `a tag is at most ${MAX_TAG_LENGTH} characters`);
+export const tagSchema = z.string().trim().min(1, "a tag cannot be empty").max(MAX_TAG_LENGTH, `a tag is at most ${MAX_TAG_LENGTH} characters`);
 
 export const tagsSchema = z
   .array(tagSchema)
@@ -63,9 +57,7 @@ export const branchesSchema = z
   .max(MAX_TAGS)
   .transform((b) => [...new Set(b)]);
 
-export const embeddingSchema = z
-  .array(z.number().finite())
-  .length(EMBEDDING_DIMENSIONS, `an embedding has exactly ${EMBEDDING_DIMENSIONS} numbers`);
+export const embeddingSchema = z.array(z.number().finite()).length(EMBEDDING_DIMENSIONS, `an embedding has exactly ${EMBEDDING_DIMENSIONS} numbers`);
 
 const nameSchema = z
   .string({ message: "genesis.name is required: every being has a name" })

@@ -20,7 +20,10 @@ describe.each(testBackends())("luxos_merge_patch on $name agrees with applyMerge
       const rng = createRandom(seed);
       const target = randomObject(rng, 3, false);
       const patch = randomObject(rng, 3, true);
-      const [row] = await store.sql.query<{ result: unknown }>("SELECT luxos_merge_patch($1::jsonb, $2::jsonb) AS result", [JSON.stringify(target), JSON.stringify(patch)]);
+      const [row] = await store.sql.query<{ result: unknown }>("SELECT luxos_merge_patch($1::jsonb, $2::jsonb) AS result", [
+        JSON.stringify(target),
+        JSON.stringify(patch),
+      ]);
       expect(row!.result, `seed ${seed}: ${JSON.stringify({ target, patch })}`).toEqual(applyMergePatch(target, patch));
     }
   });

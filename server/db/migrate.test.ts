@@ -36,7 +36,9 @@ describe("migrations", () => {
   it("create seed 001's indexes, plus branches, embedding (HNSW) and pagination ones", async () => {
     const driver = await createPgliteDriver();
     await migrate(driver);
-    const rows = await driver.query<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('base_beings','relationships')");
+    const rows = await driver.query<{ indexname: string; indexdef: string }>(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('base_beings','relationships')",
+    );
     const defs = Object.fromEntries(rows.map((r) => [r.indexname, r.indexdef]));
     for (const name of [
       "idx_base_beings_genesis",
@@ -56,8 +58,13 @@ describe("migrations", () => {
       expect(defs[name], name).toMatch(/USING btree/);
     }
     expect(defs["idx_base_beings_embedding"]).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);
-    const fks = await driver.query<{ def: string }>("SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'relationships'::regclass AND contype = 'f'");
-    expect(fks.map((f) => f.def).sort()).toEqual(["FOREIGN KEY (source_soul) REFERENCES base_beings(soul)", "FOREIGN KEY (target_soul) REFERENCES base_beings(soul)"]);
+    const fks = await driver.query<{ def: string }>(
+      "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'relationships'::regclass AND contype = 'f'",
+    );
+    expect(fks.map((f) => f.def).sort()).toEqual([
+      "FOREIGN KEY (source_soul) REFERENCES base_beings(soul)",
+      "FOREIGN KEY (target_soul) REFERENCES base_beings(soul)",
+    ]);
     await driver.close();
   });
 

@@ -4,9 +4,7 @@ import { createPgliteDriver } from "./pglite";
 import { createPostgresDriver } from "./postgres";
 import { createStore, type MasterStore } from "./store";
 
-export type StoreConfig =
-  | { kind: "pglite"; dataDir?: string }
-  | { kind: "postgres"; url: string; poolSize?: number; schema?: string };
+export type StoreConfig = { kind: "pglite"; dataDir?: string } | { kind: "postgres"; url: string; poolSize?: number; schema?: string };
 
 /** Opens the master store the configuration asks for, migrated and ready. */
 export async function openStore(config: StoreConfig): Promise<MasterStore> {

@@ -99,7 +99,13 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
     it("update JSON columns by merge patch and set tags and energy", async () => {
       const b = await being({ genesis: { name: "Patchy", type: "agent" }, attributes: { a: 1, keep: { x: 1, y: 2 }, list: [1, 2] }, tags: ["old"] });
       const updated = await store.beings.update(
-        beingUpdateSchema.parse({ soul: b.soul, attributes: { a: null, keep: { y: null, z: 3 }, list: [9] }, genesis: { version: 2 }, tags: ["new"], energy_level: -5 }),
+        beingUpdateSchema.parse({
+          soul: b.soul,
+          attributes: { a: null, keep: { y: null, z: 3 }, list: [9] },
+          genesis: { version: 2 },
+          tags: ["new"],
+          energy_level: -5,
+        }),
       );
       expect(updated.attributes).toEqual({ keep: { x: 1, z: 3 }, list: [9] });
       expect(updated.genesis).toEqual({ name: "Patchy", type: "agent", version: 2 });
@@ -133,7 +139,9 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
     });
 
     it("create many at once, returning souls in order", async () => {
-      const souls = await store.beings.createMany(["m1", "m2", "m3"].map((name, i) => beingCreateSchema.parse({ genesis: { name }, tags: ["bulk"], energy_level: i })));
+      const souls = await store.beings.createMany(
+        ["m1", "m2", "m3"].map((name, i) => beingCreateSchema.parse({ genesis: { name }, tags: ["bulk"], energy_level: i })),
+      );
       expect(souls).toHaveLength(3);
       const got = await Promise.all(souls.map((s) => store.beings.get(s)));
       expect(got.map((b) => [b.genesis["name"], b.energy_level, b.tags])).toEqual([
@@ -141,14 +149,22 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
         ["m2", 1, ["bulk"]],
         ["m3", 2, ["bulk"]],
       ]);
-      await expect(store.beings.createMany([beingCreateSchema.parse({ soul: souls[0], genesis: { name: "dup" } })])).rejects.toMatchObject({ reason: "CONFLICT" });
+      await expect(store.beings.createMany([beingCreateSchema.parse({ soul: souls[0], genesis: { name: "dup" } })])).rejects.toMatchObject({
+        reason: "CONFLICT",
+      });
     });
   });
 
   describe("listing beings", () => {
     beforeEach(async () => {
       await being({ genesis: { name: "Alpha", type: "agent" }, tags: ["red", "round"], energy_level: 10, attributes: { kind: "scout", grp: "g1" } });
-      await being({ genesis: { name: "Beta", type: "function" }, tags: ["red"], energy_level: 20, attributes: { kind: "worker", grp: "g1" }, self_awareness: { mood: "calm" } });
+      await being({
+        genesis: { name: "Beta", type: "function" },
+        tags: ["red"],
+        energy_level: 20,
+        attributes: { kind: "worker", grp: "g1" },
+        self_awareness: { mood: "calm" },
+      });
       await being({ genesis: { name: "Gamma 100%_sure", type: "agent" }, tags: ["blue", "round"], energy_level: 30, memories: { seen: ["sea"] } });
     });
 
@@ -193,7 +209,13 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
   describe("relationships", () => {
     let a: string, b: string, c: string, d: string, e: string;
     beforeEach(async () => {
-      [a, b, c, d, e] = (await store.beings.createMany(["a", "b", "c", "d", "e"].map((name) => beingCreateSchema.parse({ genesis: { name } })))) as [string, string, string, string, string];
+      [a, b, c, d, e] = (await store.beings.createMany(["a", "b", "c", "d", "e"].map((name) => beingCreateSchema.parse({ genesis: { name } })))) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
     });
 
     it("round-trip and are listed by source, target, tags and energy", async () => {
@@ -210,8 +232,14 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
 
     it("name the missing end when a relationship points nowhere", async () => {
       const ghost = "99999999-9999-4999-8999-999999999999";
-      await expect(relate({ source_soul: ghost, target_soul: a })).rejects.toMatchObject({ reason: "MISSING_ENDPOINT", message: expect.stringContaining(`source_soul ${ghost}`) });
-      await expect(relate({ source_soul: a, target_soul: ghost })).rejects.toMatchObject({ reason: "MISSING_ENDPOINT", message: expect.stringContaining(`target_soul ${ghost}`) });
+      await expect(relate({ source_soul: ghost, target_soul: a })).rejects.toMatchObject({
+        reason: "MISSING_ENDPOINT",
+        message: expect.stringContaining(`source_soul ${ghost}`),
+      });
+      await expect(relate({ source_soul: a, target_soul: ghost })).rejects.toMatchObject({
+        reason: "MISSING_ENDPOINT",
+        message: expect.stringContaining(`target_soul ${ghost}`),
+      });
       expect((await store.relationships.list(relationshipListSchema.parse({}))).items).toHaveLength(0);
     });
 

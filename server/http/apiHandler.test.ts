@@ -70,8 +70,7 @@ describe("HTTP API", () => {
   });
 
   it("accepts batches up to the cap and refuses larger ones", async () => {
-    const batch = (n: number) =>
-      fetch(`${base}/api/trpc/${Array(n).fill("master.info").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`);
+    const batch = (n: number) => fetch(`${base}/api/trpc/${Array(n).fill("master.info").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`);
     expect((await batch(2)).status).toBe(200);
     expect((await batch(MAX_BATCH_SIZE + 1)).status).toBe(400);
   });

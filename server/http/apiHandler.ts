@@ -64,7 +64,12 @@ export function createApiHandler({ store, onError }: ApiHandlerOptions) {
     if (method === "POST") {
       const type = String(req.headers["content-type"] ?? "");
       if (!/^application\/json\b/i.test(type)) {
-        sendError(res, 415, "UNSUPPORTED_MEDIA_TYPE", `Send the request body as JSON with the header "Content-Type: application/json" (got "${type || "none"}").`);
+        sendError(
+          res,
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          `Send the request body as JSON with the header "Content-Type: application/json" (got "${type || "none"}").`,
+        );
         return true;
       }
     }

@@ -5,7 +5,11 @@ import { handleRoomUpgrade } from "./handleRoomUpgrade";
 
 function upgrade(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ port, path, headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+    const req = request({
+      port,
+      path,
+      headers: { Connection: "Upgrade", Upgrade: "websocket", "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==" },
+    });
     req.on("response", (res) => resolve(res.statusCode ?? 0));
     req.on("upgrade", () => resolve(101));
     req.on("error", reject);

@@ -4,9 +4,7 @@ import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const beingsRouter = createTRPCRouter({
   create: publicProcedure.input(beingCreateSchema).mutation(({ ctx, input }) => ctx.store.beings.create(input)),
-  createMany: publicProcedure
-    .input(beingCreateManySchema)
-    .mutation(async ({ ctx, input }) => ({ souls: await ctx.store.beings.createMany(input.beings) })),
+  createMany: publicProcedure.input(beingCreateManySchema).mutation(async ({ ctx, input }) => ({ souls: await ctx.store.beings.createMany(input.beings) })),
   get: publicProcedure.input(soulInputSchema).query(({ ctx, input }) => ctx.store.beings.get(input.soul)),
   update: publicProcedure.input(beingUpdateSchema).mutation(({ ctx, input }) => ctx.store.beings.update(input)),
   delete: publicProcedure.input(soulInputSchema).mutation(({ ctx, input }) => ctx.store.beings.delete(input.soul)),
