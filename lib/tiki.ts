@@ -1,3 +1,5 @@
+import type { Result } from "./result";
+export type { Result } from "./result";
 /**
  * Tiki, the action points of LuxOS (M7): the one unit every step is costed in, so a
  * task's budget can cover mind ticks, embeddings, model tokens, master calls and sandbox
@@ -76,7 +78,6 @@ export interface OverBudget {
 }
 
 /** An expected failure, returned rather than thrown. */
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
 
 function quantity(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${value}`);

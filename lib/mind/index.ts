@@ -1,0 +1,10 @@
+export * from "./constants";
+export { createMind, enqueue, MindError, type CreateMindOptions } from "./createMind";
+export { reflex } from "./reflex";
+export { isOutward, safetyViolation } from "./safety";
+export { markRan, schedule, type Schedule } from "./scheduler";
+export { assessSituation, matches } from "./situation";
+export { planConfidence, successRate, supervise } from "./supervision";
+export type { TickOptions } from "./tick";
+export { tickMind, type MindTick } from "./tickMind";
+export * from "./types";
