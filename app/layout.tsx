@@ -1,15 +1,19 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NavBar } from "./_components/nav/NavBar";
 import { Providers } from "./_trpc/client";
 import "./globals.css";
 
-export const metadata: Metadata = { title: "LuxOS", description: "A home for a swarm of AI beings." };
+export const metadata: Metadata = { title: { default: "LuxOS", template: "%s · LuxOS" }, description: "A home for a swarm of AI beings." };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <Providers>{children}</Providers>
+        <Providers>
+          <NavBar />
+          <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
+        </Providers>
       </body>
     </html>
   );

@@ -1,3 +1,5 @@
+import { Dashboard } from "./_components/dashboard/Dashboard";
+
 export default function Home() {
-  return <main className="p-8"><h1 className="text-2xl font-semibold">LuxOS</h1></main>;
+  return <Dashboard />;
 }

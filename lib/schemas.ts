@@ -121,6 +121,8 @@ export const soulInputSchema = z.strictObject({ soul: soulSchema });
 const pageSchema = {
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE, `a page holds at most ${MAX_PAGE_SIZE} rows`).default(DEFAULT_PAGE_SIZE),
   cursor: z.string().max(200).nullish(),
+  /** Sent by tRPC's infinite queries; pages only go forward, so it is accepted and ignored. */
+  direction: z.enum(["forward", "backward"]).optional(),
 };
 
 const energyRange = {

@@ -1,6 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
@@ -8,10 +8,21 @@ import type { AppRouter } from "../../server/root";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
+function httpStatusOf(error: unknown): number {
+  const data: unknown = error instanceof TRPCClientError ? error.data : undefined;
+  const status = typeof data === "object" && data !== null && "httpStatus" in data ? data.httpStatus : undefined;
+  return typeof status === "number" ? status : 0;
+}
+
 function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false },
+      queries: {
+        staleTime: 5_000,
+        // A 4xx answer will not change on a second try; a lost connection or a 5xx may.
+        retry: (failures, error) => failures < 1 && !(httpStatusOf(error) >= 400 && httpStatusOf(error) < 500),
+        refetchOnWindowFocus: false,
+      },
     },
   });
 }
