@@ -28,7 +28,8 @@ export async function spawnServer({ port, dataDir }: { port: number; dataDir: st
   // SIGKILLs the server (exit 143) when the relay takes over 30 ms, which a busy 2-core machine often does.
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LUXOS_DATA_DIR: dataDir, LUXOS_LOG: "info" },
+    // NOTE: never rebuild .next under the Playwright web server that is serving from it.
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LUXOS_DATA_DIR: dataDir, LUXOS_LOG: "info", LUXOS_BUILD: "if-missing" },
     // NOTE: its own process group, so kill() also reaches anything the server starts (a Next.js build).
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

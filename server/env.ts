@@ -1,6 +1,7 @@
 import "./serverOnly";
 import path from "node:path";
 import { z } from "zod";
+import type { LlmEndpoint } from "./llm/config";
 
 /**
  * The only place LuxOS reads the environment. Every variable is validated here;
@@ -22,7 +23,24 @@ const envSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LUXOS_DEV: z.enum(["0", "1"], { message: "LUXOS_DEV is 0 or 1" }).default("0"),
+  LUXOS_BUILD: z.enum(["auto", "if-missing"], { message: "LUXOS_BUILD is auto or if-missing" }).default("auto"),
   LUXOS_LOG: z.enum(["silent", "error", "info", "debug"], { message: "LUXOS_LOG is silent, error, info or debug" }).default("info"),
+  LUXOS_MODELS_DIR: z.string().min(1).optional(),
+  LUXOS_LLM_URL: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && /^https?:$/u.test(new URL(v).protocol),
+      "LUXOS_LLM_URL must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1",
+    )
+    .optional(),
+  LUXOS_LLM_API_KEY: z.string().optional(),
+  LUXOS_LLM_MODEL: z.string().optional(),
+  LUXOS_LLM_TIMEOUT_MS: z.coerce
+    .number({ message: "LUXOS_LLM_TIMEOUT_MS must be a number of milliseconds" })
+    .int("LUXOS_LLM_TIMEOUT_MS must be a whole number")
+    .min(1_000, "LUXOS_LLM_TIMEOUT_MS must be between 1000 and 600000")
+    .max(600_000, "LUXOS_LLM_TIMEOUT_MS must be between 1000 and 600000")
+    .default(120_000),
 });
 
 export type Env = {
@@ -32,7 +50,13 @@ export type Env = {
   databaseUrl: string | undefined;
   poolSize: number;
   dev: boolean;
+  /** auto: build when missing or older than the sources; if-missing: only when there is none. */
+  build: "auto" | "if-missing";
   log: "silent" | "error" | "info" | "debug";
+  /** Model folders served at `/models/` for WebLLM. */
+  modelsDir: string;
+  /** The OpenAI-compatible endpoint, when LUXOS_LLM_URL is set. */
+  llm: LlmEndpoint | undefined;
 };
 
 export class EnvError extends Error {
@@ -56,14 +80,28 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new EnvError(String(issue.path[0] ?? "environment"), issue.message);
   }
   const e = parsed.data;
+  for (const orphan of ["LUXOS_LLM_API_KEY", "LUXOS_LLM_MODEL"] as const) {
+    if (e[orphan] !== undefined && e.LUXOS_LLM_URL === undefined) throw new EnvError(orphan, "it is set but LUXOS_LLM_URL is not; set the endpoint's URL too");
+  }
+  const dataDir = path.resolve(e.LUXOS_DATA_DIR);
   return {
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.LUXOS_DATA_DIR),
+    dataDir,
     databaseUrl: e.DATABASE_URL,
     poolSize: e.DATABASE_POOL_SIZE,
     dev: e.LUXOS_DEV === "1",
+    build: e.LUXOS_BUILD,
     log: e.LUXOS_LOG,
+    modelsDir: e.LUXOS_MODELS_DIR ? path.resolve(e.LUXOS_MODELS_DIR) : path.join(dataDir, "models"),
+    llm: e.LUXOS_LLM_URL
+      ? {
+          url: e.LUXOS_LLM_URL.replace(/\/+$/u, ""),
+          timeoutMs: e.LUXOS_LLM_TIMEOUT_MS,
+          ...(e.LUXOS_LLM_API_KEY && { apiKey: e.LUXOS_LLM_API_KEY }),
+          ...(e.LUXOS_LLM_MODEL && { model: e.LUXOS_LLM_MODEL }),
+        }
+      : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 import "./serverOnly";
 import { beingsRouter } from "./routers/beings";
 import { masterRouter } from "./routers/master";
+import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   beings: beingsRouter,
   relationships: relationshipsRouter,
   master: masterRouter,
+  reasoning: reasoningRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { openStore } from "./db/openStore";
 import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
+import { describeEndpoint } from "./llm/openAiCompatible";
 import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
 
 const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
@@ -33,9 +34,10 @@ function newestMtime(entry: string): number {
 }
 
 /** Builds the Next.js app when there is no build, or when its sources changed since the last one. */
-export function ensureBuild(log: (line: string) => void): void {
+export function ensureBuild(mode: Env["build"], log: (line: string) => void): void {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  if (builtAt && mode === "if-missing") return;
   const changedAt = Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p))));
   if (builtAt && builtAt >= changedAt) return;
   log(builtAt ? "sources changed since the last build; building the web app…" : "no build found; building the web app (once, about a minute)…");
@@ -46,12 +48,15 @@ export function ensureBuild(log: (line: string) => void): void {
 /** Starts the whole LuxOS server: master store, HTTP API, Next.js pages, room upgrades, on one port. */
 export async function startServer(env: Env): Promise<RunningServer> {
   const log = (line: string) => env.log !== "silent" && console.log(`[luxos] ${line}`);
-  if (!env.dev) ensureBuild(log);
+  if (!env.dev) ensureBuild(env.build, log);
 
   const store = env.databaseUrl
     ? await openStore({ kind: "postgres", url: env.databaseUrl, poolSize: env.poolSize })
     : await openStore({ kind: "pglite", dataDir: env.dataDir });
   log(`master store: ${store.kind}${store.kind === "pglite" ? ` in ${env.dataDir}` : ""}`);
+  log(
+    `reasoners: deterministic; WebLLM weights from ${env.modelsDir}; ${env.llm ? `OpenAI-compatible at ${describeEndpoint(env.llm.url)}` : "no LUXOS_LLM_URL"}`,
+  );
 
   const app = next({ dev: env.dev, dir: ROOT, hostname: env.host, port: env.port, quiet: env.log === "silent" });
   const handleNext = app.getRequestHandler();
@@ -60,6 +65,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const handleApi = createApiHandler({
     store,
+    reasoning: { modelsDir: env.modelsDir, ...(env.llm && { llm: env.llm }) },
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });
 

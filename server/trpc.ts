@@ -8,15 +8,18 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
+import type { ReasoningConfig } from "./llm/config";
 
 // ---------------------------------------------------------------- 1. CONTEXT
 
 export interface Context {
   store: MasterStore;
+  /** The models folder and the OpenAI-compatible endpoint; empty when neither is configured (tests). */
+  reasoning: ReasoningConfig;
 }
 
-export function createContext(store: MasterStore): Context {
-  return { store };
+export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}): Context {
+  return { store, reasoning };
 }
 
 // ---------------------------------------------------------------- 2. INITIALIZATION

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
 import type { MasterStore } from "../db/store";
+import type { ReasoningConfig } from "../llm/config";
+import { createModelsHandler } from "../llm/serveModels";
 import { appRouter } from "../root";
 import { createContext } from "../trpc";
 import { VERSION } from "../version";
@@ -13,6 +15,8 @@ export const TRPC_ENDPOINT = "/api/trpc";
 
 export interface ApiHandlerOptions {
   store: MasterStore;
+  /** The models folder (served at `/models/`) and the LLM endpoint the reasoning procedures use. */
+  reasoning?: ReasoningConfig;
   onError?: (error: unknown, path: string | undefined) => void;
 }
 
@@ -42,11 +46,13 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 }
 
 /**
- * The master's HTTP API: `/api/health` and tRPC at `/api/trpc`. Returns false for
- * any other path so the caller can pass the request on (to Next.js).
+ * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
+ * false for any other path so the caller can pass the request on (to Next.js).
  */
-export function createApiHandler({ store, onError }: ApiHandlerOptions) {
+export function createApiHandler({ store, reasoning = {}, onError }: ApiHandlerOptions) {
+  const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (await handleModels(req, res)) return true;
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/api/health") {
       try {
@@ -95,7 +101,7 @@ export function createApiHandler({ store, onError }: ApiHandlerOptions) {
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createContext(store),
+      createContext: () => createContext(store, reasoning),
       maxBatchSize: MAX_BATCH_SIZE,
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);
