@@ -1,0 +1,12 @@
+export * from "./constants";
+export { createChatReasoner, type ChatReasonerOptions, type ChatReply, type ChatRequest } from "./createChatReasoner";
+export { createDeterministicReasoner, type DeterministicReasonerOptions } from "./createDeterministicReasoner";
+export { createOpenAiCompatibleReasoner, type OpenAiCompatibleReasonerOptions } from "./createOpenAiCompatibleReasoner";
+export { createWebLlmReasoner, type WebLlmReasoner, type WebLlmReasonerOptions } from "./createWebLlmReasoner";
+export { classifyGoal, goalTopic, GOAL_TEMPLATES } from "./goalTemplates";
+export * from "./llmWorkerProtocol";
+export type * from "./Reasoner";
+export { ReasonerError, type ReasonerErrorReason } from "./ReasonerError";
+export { composeAnswer, contentWords, splitSentences } from "./retrieval";
+export * from "./schemas";
+export { createUsage, estimateTokens, toTikiStep } from "./usage";

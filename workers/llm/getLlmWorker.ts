@@ -1,0 +1,58 @@
+import { proxy, releaseProxy, wrap, type Endpoint, type Remote } from "comlink";
+import type { LlmWorkerApi } from "../../lib/reason/llmWorkerProtocol";
+
+/** The page's handle on the LLM worker. */
+export interface LlmWorkerHandle {
+  /** The worker's API; pass it to `createWebLlmReasoner({ worker: handle.api, … })`. */
+  readonly api: LlmWorkerApi;
+  /** Idempotent: frees the GPU memory and stops the worker. */
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's API over any comlink endpoint, with listeners wrapped in `proxy()` so they can cross
+ * postMessage (a plain function cannot be cloned).
+ */
+export function connectLlmWorker(endpoint: Endpoint): { api: LlmWorkerApi; release(): void } {
+  const remote: Remote<LlmWorkerApi> = wrap<LlmWorkerApi>(endpoint);
+  const api: LlmWorkerApi = {
+    detect: (request) => remote.detect(request),
+    load: (request) => remote.load(request),
+    chat: (request) => remote.chat(request),
+    cancel: (id) => remote.cancel(id),
+    subscribe: (listener) => remote.subscribe(proxy(listener)),
+    unsubscribe: (id) => remote.unsubscribe(id),
+    status: () => remote.status(),
+    unload: () => remote.unload(),
+  };
+  return { api, release: () => remote[releaseProxy]() };
+}
+
+let shared: LlmWorkerHandle | undefined;
+
+/**
+ * The tab's one LLM worker, started on first use: every being in the tab shares its engine and queue,
+ * because a GPU holds one model at a time and WebLLM must not run two requests at once.
+ *
+ * @example
+ * const reasoner = createWebLlmReasoner({ worker: getLlmWorker().api, model: { id, lib }, origin: location.origin });
+ */
+export function getLlmWorker(): LlmWorkerHandle {
+  if (shared) return shared;
+  const worker = new Worker(new URL("./llm.worker.ts", import.meta.url), { type: "module", name: "luxos-llm" });
+  const connection = connectLlmWorker(worker);
+  const api = connection.api;
+  let closing: Promise<void> | undefined;
+  const handle: LlmWorkerHandle = {
+    api,
+    close: () =>
+      (closing ??= (async () => {
+        if (shared === handle) shared = undefined;
+        await api.unload().catch((error: unknown) => console.warn("[llm worker] unload failed while closing:", error));
+        connection.release();
+        worker.terminate();
+      })()),
+  };
+  shared = handle;
+  return handle;
+}
