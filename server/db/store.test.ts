@@ -186,19 +186,24 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
       expect(names(await list({ attributes: { grp: "g2" } }))).toEqual([]);
     });
 
-    it("page through everything newest first, each being exactly once", async () => {
-      for (let i = 0; i < 7; i++) await being({ genesis: { name: `p${i}` }, tags: ["page"] });
-      const seen: string[] = [];
+    it("page through everything newest first, each being exactly once, ties included", async () => {
+      // One createMany shares one created_at: the soul breaks the tie, and pages must not skip or repeat across it.
+      await store.beings.createMany(Array.from({ length: 5 }, (_, i) => beingCreateSchema.parse({ genesis: { name: `tie${i}` }, tags: ["page"] })));
+      for (let i = 0; i < 4; i++) await being({ genesis: { name: `p${i}` }, tags: ["page"] });
+      const seen: { name: string; created_at: string; soul: string }[] = [];
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const page = await list({ tags_any: ["page"], limit: 3, cursor });
-        seen.push(...names(page).map(String));
+        const page = await list({ tags_any: ["page"], limit: 2, cursor });
+        seen.push(...page.items.map((b) => ({ name: String(b.genesis["name"]), created_at: b.created_at, soul: b.soul })));
         cursor = page.next_cursor;
         pages++;
       } while (cursor && pages < 10);
-      expect(pages).toBe(3);
-      expect(seen).toEqual(["p6", "p5", "p4", "p3", "p2", "p1", "p0"]);
+      expect(pages).toBe(5);
+      expect(seen.map((b) => b.name).sort()).toEqual(["p0", "p1", "p2", "p3", "tie0", "tie1", "tie2", "tie3", "tie4"]);
+      const newestFirst = [...seen].sort((a, b) => (a.created_at === b.created_at ? b.soul.localeCompare(a.soul) : b.created_at.localeCompare(a.created_at)));
+      expect(seen).toEqual(newestFirst);
+      expect(seen.at(-1)!.name.startsWith("tie")).toBe(true);
     });
 
     it("refuse a cursor it did not give out", async () => {
