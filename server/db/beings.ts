@@ -5,6 +5,7 @@ import type { JsonObject } from "../../lib/jsonMergePatch";
 import { jsonByteLength, type Being, type BeingCreate, type BeingList, type BeingUpdate, type Page } from "../../lib/schemas";
 import { sqlState, type SqlDriver } from "./driver";
 import { StoreError } from "./errors";
+import type { Maintenance } from "./maintenance";
 import {
   BEING_COLUMNS,
   coreRefusal,
@@ -33,7 +34,7 @@ export interface BeingsRepo {
   list(input: BeingList): Promise<Page<Being>>;
 }
 
-export function createBeingsRepo(driver: SqlDriver): BeingsRepo {
+export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance): BeingsRepo {
   return {
     async create(input) {
       const soul = input.soul ?? crypto.randomUUID();
@@ -54,6 +55,7 @@ export function createBeingsRepo(driver: SqlDriver): BeingsRepo {
             vectorLiteral(input.embedding),
           ],
         );
+        maintenance.noteWrites("base_beings", 1);
         return toBeing(row!);
       } catch (error) {
         translate(error, { soul });
@@ -85,6 +87,7 @@ export function createBeingsRepo(driver: SqlDriver): BeingsRepo {
           throw new StoreError("CONFLICT", "One of the souls exists already (or appears twice in the batch): omit souls to get new ones.");
         throw error;
       }
+      maintenance.noteWrites("base_beings", rows.length);
       return rows.map((r) => r.soul);
     },
 
@@ -130,6 +133,7 @@ export function createBeingsRepo(driver: SqlDriver): BeingsRepo {
               );
             }
           }
+          maintenance.noteWrites("base_beings", 1);
           return toBeing(row);
         });
       } catch (error) {
@@ -143,6 +147,8 @@ export function createBeingsRepo(driver: SqlDriver): BeingsRepo {
         const rels = await tx.query<{ id: string }>("DELETE FROM relationships WHERE source_soul = $1 OR target_soul = $1 RETURNING id", [soul]);
         const gone = await tx.query<{ soul: string }>("DELETE FROM base_beings WHERE soul = $1 RETURNING soul::text AS soul", [soul]);
         if (gone.length === 0) throw notFound("Being", soul);
+        maintenance.noteWrites("base_beings", 1);
+        maintenance.noteWrites("relationships", rels.length);
         return { soul, relationships_deleted: rels.length };
       });
     },
@@ -163,7 +169,14 @@ export function createBeingsRepo(driver: SqlDriver): BeingsRepo {
         where.add((p) => `(created_at, soul) < (${p(createdAt)}::timestamp, ${p(soul)}::uuid)`);
       }
       const rows = await driver.query<BeingRow>(
-        `SELECT ${BEING_COLUMNS} FROM base_beings ${where.sql} ORDER BY created_at DESC, soul DESC LIMIT ${input.limit + 1}`,
+        // NOTE: the page's keys are chosen first, on the raw columns, so the (created_at, soul) index
+        // serves the ORDER BY (the select list's aliases would shadow the columns), and the full
+        // columns are computed for one page only.
+        `WITH page AS (
+           SELECT soul AS k_soul, created_at AS k_created FROM base_beings ${where.sql}
+           ORDER BY created_at DESC, soul DESC LIMIT ${input.limit + 1}
+         )
+         SELECT ${BEING_COLUMNS} FROM page JOIN base_beings ON soul = page.k_soul ORDER BY page.k_created DESC, page.k_soul DESC`,
         where.params,
       );
       const items = rows.slice(0, input.limit).map(toBeing);

@@ -3,6 +3,7 @@ import { MAIN_BRANCH, MAX_NEIGHBORS } from "../../lib/constants";
 import type { Direction, GraphPath, Neighborhood, NeighborNode, Page, Relationship, RelationshipCreate, RelationshipList } from "../../lib/schemas";
 import { sqlState, type SqlDriver, type SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
+import type { Maintenance } from "./maintenance";
 import { decodeCursor, encodeCursor, getBeing, json, notFound, RELATIONSHIP_COLUMNS, translate, Where } from "./sql";
 
 /** The relationships half of the master store, with graph walks over them. */
@@ -52,7 +53,7 @@ async function neighborLevel(q: SqlExecutor, frontier: string[], direction: Dire
   return q.query<Relationship & { next: string }>(parts.join(" UNION ALL "), [frontier]);
 }
 
-export function createRelationshipsRepo(driver: SqlDriver): RelationshipsRepo {
+export function createRelationshipsRepo(driver: SqlDriver, maintenance: Maintenance): RelationshipsRepo {
   return {
     async create(input) {
       const id = input.id ?? crypto.randomUUID();
@@ -74,6 +75,7 @@ export function createRelationshipsRepo(driver: SqlDriver): RelationshipsRepo {
               input.branches ?? [MAIN_BRANCH],
             ],
           );
+          maintenance.noteWrites("relationships", 1);
           return row!;
         });
       } catch (error) {
@@ -99,6 +101,7 @@ export function createRelationshipsRepo(driver: SqlDriver): RelationshipsRepo {
           throw new StoreError("CONFLICT", "One of the relationship ids exists already (or appears twice in the batch): omit ids to get new ones.");
         translate(error, {});
       }
+      maintenance.noteWrites("relationships", rows.length);
       return rows.map((r) => r.id);
     },
 
@@ -107,6 +110,7 @@ export function createRelationshipsRepo(driver: SqlDriver): RelationshipsRepo {
     async delete(id) {
       const gone = await driver.query("DELETE FROM relationships WHERE id = $1 RETURNING id", [id]);
       if (gone.length === 0) throw notFound("Relationship", id);
+      maintenance.noteWrites("relationships", 1);
       return { id };
     },
 
@@ -123,7 +127,12 @@ export function createRelationshipsRepo(driver: SqlDriver): RelationshipsRepo {
         where.add((p) => `(created_at, id) < (${p(createdAt)}::timestamp, ${p(id)}::uuid)`);
       }
       const rows = await driver.query<Relationship>(
-        `SELECT ${RELATIONSHIP_COLUMNS} FROM relationships ${where.sql} ORDER BY created_at DESC, id DESC LIMIT ${input.limit + 1}`,
+        // NOTE: keys first on the raw columns, as in beings.list.
+        `WITH page AS (
+           SELECT id AS k_id, created_at AS k_created FROM relationships ${where.sql}
+           ORDER BY created_at DESC, id DESC LIMIT ${input.limit + 1}
+         )
+         SELECT ${RELATIONSHIP_COLUMNS} FROM page JOIN relationships ON id = page.k_id ORDER BY page.k_created DESC, page.k_id DESC`,
         where.params,
       );
       const items = rows.slice(0, input.limit);

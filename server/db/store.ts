@@ -1,6 +1,7 @@
 import "../serverOnly";
 import { createBeingsRepo, type BeingsRepo } from "./beings";
 import type { SqlDriver, SqlExecutor } from "./driver";
+import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
 
@@ -16,6 +17,8 @@ export interface MasterStore {
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /** Refreshes planner statistics and index housekeeping now, where the database does not do it itself (PGlite). */
+  maintain(): Promise<void>;
   /** Runs raw SQL: for benchmarks, tests and migrations tooling only. */
   readonly sql: SqlExecutor;
   close(): Promise<void>;
@@ -24,10 +27,13 @@ export interface MasterStore {
 /** Creates the store over a driver, applying pending migrations first. */
 export async function createStore(driver: SqlDriver): Promise<MasterStore> {
   await migrate(driver);
+  const maintenance = await createMaintenance(driver, (error) => console.error("[luxos] store maintenance failed:", error));
+  let closing: Promise<void> | undefined;
   return {
     kind: driver.kind,
-    beings: createBeingsRepo(driver),
-    relationships: createRelationshipsRepo(driver),
+    beings: createBeingsRepo(driver, maintenance),
+    relationships: createRelationshipsRepo(driver, maintenance),
+    maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {
       const [row] = await driver.query<{ beings: number; relationships: number }>(
@@ -38,6 +44,10 @@ export async function createStore(driver: SqlDriver): Promise<MasterStore> {
     async ping() {
       await driver.query("SELECT 1");
     },
-    close: () => driver.close(),
+    close: () =>
+      (closing ??= (async () => {
+        await maintenance.close();
+        await driver.close();
+      })()),
   };
 }
