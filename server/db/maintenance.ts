@@ -25,7 +25,7 @@ export interface Maintenance {
  * PostgreSQL's autovacuum does this itself, so there it is a no-op.
  */
 export async function createMaintenance(driver: SqlDriver, onError: (error: unknown) => void = () => undefined): Promise<Maintenance> {
-  if (driver.kind !== "pglite") return { noteWrites: () => undefined, flush: async () => undefined, close: async () => undefined };
+  if (driver.kind !== "pglite") return { noteWrites: () => undefined, flush: () => Promise.resolve(), close: () => Promise.resolve() };
 
   const sizes = new Map<Table, number>();
   const written = new Map<Table, number>([

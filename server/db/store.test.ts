@@ -195,7 +195,7 @@ describe.each(testBackends())("master store contract on $name", (backend) => {
       let pages = 0;
       do {
         const page = await list({ tags_any: ["page"], limit: 2, cursor });
-        seen.push(...page.items.map((b) => ({ name: String(b.genesis["name"]), created_at: b.created_at, soul: b.soul })));
+        seen.push(...page.items.map((b) => ({ name: b.genesis["name"] as string, created_at: b.created_at, soul: b.soul })));
         cursor = page.next_cursor;
         pages++;
       } while (cursor && pages < 10);
