@@ -19,6 +19,7 @@ import { BeingDetails } from "./BeingDetails";
 import { BeingNotFound } from "./BeingNotFound";
 import { DeleteBeingButton } from "./DeleteBeingButton";
 import { EditBeingForm } from "./EditBeingForm";
+import { MicroWorldPanel } from "./MicroWorldPanel";
 import { RelationshipsPanel } from "./RelationshipsPanel";
 
 function Breadcrumb({ name }: { name?: string }) {
@@ -147,6 +148,9 @@ export function BeingView({ soul: raw }: { soul: string }) {
         </Panel>
         <div className={editing ? "lg:col-span-5" : "lg:col-span-2"}>
           <NeighborhoodPanel soul={b.soul} name={name} />
+        </div>
+        <div className="lg:col-span-5">
+          <MicroWorldPanel soul={b.soul} />
         </div>
         <div className="lg:col-span-5">
           <RelationshipsPanel soul={b.soul} name={name} readOnly={b.core} />

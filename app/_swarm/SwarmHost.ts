@@ -1,0 +1,541 @@
+"use client";
+/**
+ * The page side of the swarm: one dedicated Web Worker per being, a Web Lock per being so it runs
+ * in one tab only, a heartbeat watchdog, the set of running beings kept in localStorage so they
+ * come back after a reload or a browser restart, and the master record kept current.
+ */
+import { proxy, wrap, type Remote } from "comlink";
+import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, InitMode } from "../../workers/being/api";
+import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS } from "../../workers/being/constants";
+import { loadSwarmEntries, saveSwarmEntries, type Desired, type SwarmEntry } from "./swarmStorage";
+
+/** What the host knows of a being: `elsewhere` means another tab holds its lock. */
+export type BeingPhase = "starting" | "running" | "paused" | "halted" | "stopped" | "crashed" | "error" | "elsewhere";
+
+export interface SwarmBeing {
+  readonly soul: string;
+  readonly name: string;
+  readonly record: BeingRecord;
+  readonly phase: BeingPhase;
+  readonly desired: Desired;
+  readonly status: BeingStatus | null;
+  /** Why it is crashed or in error, in words. */
+  readonly problem: string | null;
+  /** The last failed update of the master record, if the latest one failed. */
+  readonly syncProblem: string | null;
+  /** Milliseconds from spawn/start to the first status from a running worker. */
+  readonly readyMs: number | null;
+  /** Where readyMs went: getting a worker, subscribing, init (open + restore), start (first tick). */
+  readonly readySteps: { readonly worker: number; readonly subscribe: number; readonly init: number; readonly start: number } | null;
+}
+
+export interface SpawnInput {
+  readonly name: string;
+  readonly personality: string;
+  readonly goal: string;
+  readonly reasoner: BeingRecord["reasoner"];
+  readonly budget?: number;
+  readonly periods?: BeingRecord["periods"];
+}
+
+/** The master API the host needs (a subset of the tRPC client, so tests and benches can pass their own). */
+export interface MasterApi {
+  createBeing(input: { genesis: Record<string, string>; attributes: Record<string, unknown>; energy_level: number; tags: string[] }): Promise<{ soul: string }>;
+  updateBeing(input: { soul: string; energy_level: number; self_awareness: Record<string, string | number | null> }): Promise<unknown>;
+}
+
+export class SwarmError extends Error {
+  override readonly name = "SwarmError";
+  constructor(
+    readonly reason: "unknown_being" | "elsewhere" | "closed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Live {
+  worker: Worker;
+  api: Remote<BeingWorkerApi>;
+  lastSeen: number;
+  startedAt: number;
+}
+
+interface Slot {
+  being: SwarmBeing;
+  live: Live | null;
+  releaseLock: (() => void) | null;
+  waitForLock: AbortController | null;
+  lastRecordUpdate: number;
+}
+
+/** A new spare worker is made this long after one is taken: after the start it serves, not during it. */
+const SPARE_DELAY_MS = 50;
+
+const lockName = (soul: string) => `luxos-being-${soul}`;
+
+function newWorker(): Worker {
+  return new Worker(new URL("../../workers/being/being.worker.ts", import.meta.url), { type: "module", name: "being" });
+}
+
+export class SwarmHost {
+  private readonly slots = new Map<string, Slot>();
+  private readonly listeners = new Set<() => void>();
+  private snapshot: readonly SwarmBeing[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  private closed = false;
+  /** One worker started ahead with sqlite-wasm loaded: a spawn or start takes it instead of waiting for a cold one. */
+  private spare: { worker: Worker; api: Remote<BeingWorkerApi>; warm: Promise<void> } | null = null;
+
+  private constructor(private readonly master: MasterApi) {
+    this.watchdog = setInterval(() => this.watch(), HEARTBEAT_MS);
+  }
+
+  /** A host with the beings this browser ran last time, started again where they were running. */
+  static async create(master: MasterApi): Promise<SwarmHost> {
+    const host = new SwarmHost(master);
+    // NOTE: asked for once per page; the browser may say no, and then OPFS data can be evicted under storage pressure.
+    void navigator.storage?.persist?.().catch(() => false);
+    for (const entry of loadSwarmEntries()) host.slots.set(entry.record.soul, host.newSlot(entry.record, entry.desired));
+    host.changed(true);
+    host.prepareSpare();
+    await Promise.all([...host.slots.values()].filter((s) => s.being.desired !== "stopped").map((s) => host.launch(s.being.soul)));
+    return host;
+  }
+
+  private newSlot(record: BeingRecord, desired: Desired): Slot {
+    return {
+      being: {
+        soul: record.soul,
+        name: record.name,
+        record,
+        phase: "stopped",
+        desired,
+        status: null,
+        problem: null,
+        syncProblem: null,
+        readyMs: null,
+        readySteps: null,
+      },
+      live: null,
+      releaseLock: null,
+      waitForLock: null,
+      lastRecordUpdate: 0,
+    };
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** The beings, in spawn order; a new array after every change (for useSyncExternalStore). */
+  list(): readonly SwarmBeing[] {
+    return this.snapshot;
+  }
+
+  get(soul: string): SwarmBeing | undefined {
+    return this.slots.get(soul)?.being;
+  }
+
+  /** Calls `cb` after changes (at most a few times a second). Returns the unsubscribe. */
+  onChange(cb: () => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** The running worker of a being in this tab, if any. */
+  workerApi(soul: string): Remote<BeingWorkerApi> | null {
+    return this.slots.get(soul)?.live?.api ?? null;
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  /** Creates the being's master record, then starts its worker. Answers its soul. */
+  async spawn(input: SpawnInput): Promise<string> {
+    this.assertOpen();
+    const budget = input.budget ?? DEFAULT_BUDGET;
+    const periods = { reflex: 50, situation: 500, supervision: 5000, ...input.periods };
+    const { soul } = await this.master.createBeing({
+      genesis: { name: input.name, type: "agent", personality: input.personality, goal: input.goal, program: input.goal },
+      attributes: { tick_rates_ms: periods, budget, reasoner: input.reasoner },
+      energy_level: budget,
+      tags: ["swarm"],
+    });
+    const record: BeingRecord = { soul, name: input.name, personality: input.personality, goal: input.goal, reasoner: input.reasoner, budget, periods };
+    this.slots.set(soul, this.newSlot(record, "running"));
+    this.persist();
+    await this.launch(soul);
+    return soul;
+  }
+
+  /** Starts a stopped, crashed or errored being (its micro-world and mind carry on). */
+  async start(soul: string): Promise<void> {
+    const slot = this.slot(soul);
+    this.setDesired(slot, "running");
+    if (slot.live) await this.kill(slot, "stopped");
+    await this.launch(soul);
+  }
+
+  /** The Restart button of a crashed or hung being. */
+  restart(soul: string): Promise<void> {
+    return this.start(soul);
+  }
+
+  async pause(soul: string): Promise<void> {
+    const slot = this.slot(soul);
+    this.setDesired(slot, "paused");
+    if (slot.live) this.onStatus(slot, await slot.live.api.pause());
+  }
+
+  async resume(soul: string): Promise<void> {
+    const slot = this.slot(soul);
+    this.setDesired(slot, "running");
+    if (slot.live) this.onStatus(slot, await slot.live.api.resume());
+    else await this.launch(soul);
+  }
+
+  /** Raises (or cuts) the being's Tiki limit; a halted being runs again. */
+  async setBudget(soul: string, limit: number): Promise<void> {
+    const slot = this.slot(soul);
+    if (!slot.live) throw new SwarmError("unknown_being", "Start the being first: only a running worker can take a new budget.");
+    const answer = await slot.live.api.send({ kind: "budget_update", limit });
+    if (!answer.ok) throw new Error(answer.error ?? "the budget was refused");
+  }
+
+  /** Stops gracefully: the worker saves its mind and closes its database, then goes; the lock is released. */
+  async stop(soul: string): Promise<void> {
+    const slot = this.slot(soul);
+    this.setDesired(slot, "stopped");
+    slot.waitForLock?.abort();
+    slot.waitForLock = null;
+    if (slot.live) {
+      try {
+        await withTimeout(slot.live.api.stop(), HUNG_AFTER_MS, "the worker did not stop in time");
+      } catch {
+        // NOTE: a worker that cannot stop is terminated anyway; its last snapshot is at most SNAPSHOT_MS old.
+      }
+    }
+    await this.kill(slot, "stopped");
+  }
+
+  /** Ends the worker at once, without letting it save (what a crash would do); the being stays stopped. */
+  async terminate(soul: string): Promise<void> {
+    const slot = this.slot(soul);
+    this.setDesired(slot, "stopped");
+    slot.waitForLock?.abort();
+    await this.kill(slot, "stopped");
+  }
+
+  /** Stops the being here and forgets it in this browser (its master record and micro-world stay). */
+  async forget(soul: string): Promise<void> {
+    await this.stop(soul);
+    this.slots.delete(soul);
+    this.persist();
+    this.changed(true);
+  }
+
+  /**
+   * A worker that opened the being's micro-world without running it, to browse a being that is
+   * not running in this tab. The caller closes it with the returned function.
+   */
+  async inspect(record: BeingRecord): Promise<{ api: Remote<BeingWorkerApi>; close: () => void }> {
+    const worker = newWorker();
+    const api = wrap<BeingWorkerApi>(worker);
+    try {
+      await api.init(record, "inspect" satisfies InitMode);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    return { api, close: () => worker.terminate() };
+  }
+
+  /** Stops watching and ends every worker here (their locks go with them). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.flushTimer);
+    this.spare?.worker.terminate();
+    this.spare = null;
+    for (const slot of this.slots.values()) {
+      slot.waitForLock?.abort();
+      slot.live?.worker.terminate();
+      slot.live = null;
+      slot.releaseLock?.();
+      slot.releaseLock = null;
+    }
+    this.listeners.clear();
+  }
+
+  // ------------------------------------------------------------ test hook
+
+  /** Kills a worker behind the host's back, as a crash would (test hook only). */
+  simulateCrash(soul: string): boolean {
+    const live = this.slots.get(soul)?.live;
+    live?.worker.terminate();
+    return live !== undefined && live !== null;
+  }
+
+  liveWorkers(): number {
+    return [...this.slots.values()].filter((s) => s.live).length;
+  }
+
+  holdsLock(soul: string): boolean {
+    return this.slots.get(soul)?.releaseLock != null;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private slot(soul: string): Slot {
+    this.assertOpen();
+    const slot = this.slots.get(soul);
+    if (!slot) throw new SwarmError("unknown_being", `No being ${soul} in this browser's swarm; spawn it first.`);
+    return slot;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SwarmError("closed", "The swarm host is closed; reload the page.");
+  }
+
+  private setDesired(slot: Slot, desired: Desired): void {
+    this.update(slot, { desired });
+    this.persist();
+  }
+
+  private update(slot: Slot, patch: Partial<SwarmBeing>, now = false): void {
+    slot.being = { ...slot.being, ...patch };
+    this.changed(now);
+  }
+
+  private persist(): void {
+    const entries: SwarmEntry[] = [...this.slots.values()].map((s) => ({ record: s.being.record, desired: s.being.desired }));
+    saveSwarmEntries(entries);
+  }
+
+  /** Takes the being's lock (or waits for it, showing `elsewhere`), then starts its worker. */
+  private async launch(soul: string): Promise<void> {
+    const slot = this.slot(soul);
+    if (slot.live) return;
+    if (!slot.releaseLock) {
+      const got = await this.tryLock(slot);
+      if (!got) {
+        this.update(slot, { phase: "elsewhere", problem: null, status: null }, true);
+        this.waitForLock(slot);
+        return;
+      }
+    }
+    await this.startWorker(slot);
+  }
+
+  private tryLock(slot: Slot): Promise<boolean> {
+    return new Promise((resolve) => {
+      navigator.locks
+        .request(lockName(slot.being.soul), { ifAvailable: true }, (lock) => {
+          if (!lock) {
+            resolve(false);
+            return;
+          }
+          resolve(true);
+          // NOTE: the lock is held until this promise settles: by stop/terminate here, or by the browser when the tab goes.
+          return new Promise<void>((release) => {
+            slot.releaseLock = release;
+          });
+        })
+        .catch(() => resolve(false));
+    });
+  }
+
+  /** Queues for the lock; when the other tab lets go, the being starts here. */
+  private waitForLock(slot: Slot): void {
+    if (slot.waitForLock) return;
+    const controller = new AbortController();
+    slot.waitForLock = controller;
+    navigator.locks
+      .request(lockName(slot.being.soul), { signal: controller.signal }, () => {
+        slot.waitForLock = null;
+        return new Promise<void>((release) => {
+          slot.releaseLock = release;
+          // NOTE: the other tab may have stopped it before letting go; what it stored wins over what this tab read at load.
+          const stored = loadSwarmEntries().find((e) => e.record.soul === slot.being.soul)?.desired;
+          if (stored) this.update(slot, { desired: stored });
+          if (this.closed || slot.being.desired === "stopped") {
+            this.update(slot, { phase: "stopped" }, true);
+            slot.releaseLock = null;
+            release();
+            return;
+          }
+          void this.startWorker(slot);
+        });
+      })
+      .catch(() => {
+        slot.waitForLock = null;
+      });
+  }
+
+  /** Makes the next spare worker (once the page is idle, so it never competes with a start). */
+  private prepareSpare(): void {
+    if (this.closed || this.spare) return;
+    const worker = newWorker();
+    const api = wrap<BeingWorkerApi>(worker);
+    // NOTE: a spare that fails to warm is simply dropped; the next start makes a cold worker and shows any real error.
+    const warm = api.warm().catch(() => {
+      if (this.spare?.worker === worker) this.spare = null;
+      worker.terminate();
+    });
+    this.spare = { worker, api, warm };
+  }
+
+  private async takeWorker(): Promise<{ worker: Worker; api: Remote<BeingWorkerApi> }> {
+    const spare = this.spare;
+    this.spare = null;
+    setTimeout(() => this.prepareSpare(), SPARE_DELAY_MS);
+    if (spare) {
+      await spare.warm;
+      return spare;
+    }
+    const worker = newWorker();
+    return { worker, api: wrap<BeingWorkerApi>(worker) };
+  }
+
+  private async startWorker(slot: Slot): Promise<void> {
+    const began = performance.now();
+    this.update(slot, { phase: "starting", problem: null }, true);
+    const { worker, api } = await this.takeWorker();
+    const t1 = performance.now();
+    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now() };
+    slot.live = live;
+    worker.addEventListener("error", (event) => this.crashed(slot, live, `the worker failed: ${event.message || "a script error"}`));
+    try {
+      await api.onEvent(proxy((event: BeingWorkerEvent) => this.onWorkerEvent(slot, live, event)));
+      const t2 = performance.now();
+      await api.init(slot.being.record, "run");
+      const t3 = performance.now();
+      const status = await api.start();
+      const t4 = performance.now();
+      if (slot.being.desired === "paused") await api.pause();
+      if (slot.live !== live) return;
+      const ms = (a: number, b: number) => Math.round(b - a);
+      this.update(slot, { readyMs: ms(began, t4), readySteps: { worker: ms(began, t1), subscribe: ms(t1, t2), init: ms(t2, t3), start: ms(t3, t4) } });
+      this.onStatus(slot, status);
+    } catch (error) {
+      if (slot.live !== live) return;
+      const message = error instanceof Error ? error.message : String(error);
+      await this.kill(slot, "error");
+      this.update(slot, { problem: message }, true);
+    }
+  }
+
+  private onWorkerEvent(slot: Slot, live: Live, event: BeingWorkerEvent): void {
+    if (slot.live !== live) return;
+    live.lastSeen = Date.now();
+    if (event.kind === "status") this.onStatus(slot, event.status);
+  }
+
+  private onStatus(slot: Slot, status: BeingStatus): void {
+    if (slot.live) slot.live.lastSeen = Date.now();
+    const phase: BeingPhase =
+      status.state === "error"
+        ? "error"
+        : status.state === "loading" || status.state === "ready"
+          ? "starting"
+          : status.state === "stopped"
+            ? "stopped"
+            : status.state;
+    this.update(slot, { status, phase, problem: status.error?.message ?? (phase === "error" ? slot.being.problem : null) });
+    this.updateRecord(slot, status);
+  }
+
+  /** Keeps the master record current, at most every RECORD_UPDATE_MS per being. */
+  private updateRecord(slot: Slot, status: BeingStatus): void {
+    const now = Date.now();
+    if (now - slot.lastRecordUpdate < RECORD_UPDATE_MS) return;
+    slot.lastRecordUpdate = now;
+    this.master
+      .updateBeing({
+        soul: status.soul,
+        energy_level: Math.max(0, status.budget.limit - status.budget.spent),
+        self_awareness: {
+          state: status.state,
+          mode: status.mode,
+          success_rate: status.successRate,
+          last_reflection: status.lastReflection,
+          budget_spent: status.budget.spent,
+          reasoner: status.reasoner.id,
+          updated_at: new Date(now).toISOString(),
+        },
+      })
+      .then(
+        () => slot.being.syncProblem !== null && this.update(slot, { syncProblem: null }),
+        (error: unknown) =>
+          this.update(slot, { syncProblem: `the master record could not be updated: ${error instanceof Error ? error.message : String(error)}` }),
+      );
+  }
+
+  private watch(): void {
+    const now = Date.now();
+    for (const slot of this.slots.values()) {
+      const live = slot.live;
+      if (!live || slot.being.phase === "starting") continue;
+      if (now - live.lastSeen > HUNG_AFTER_MS) {
+        this.crashed(slot, live, `no heartbeat for ${Math.round((now - live.lastSeen) / 1000)} s: the worker crashed or hangs`);
+        continue;
+      }
+      live.api.heartbeat().then(
+        () => {
+          live.lastSeen = Date.now();
+        },
+        () => {},
+      );
+    }
+  }
+
+  private crashed(slot: Slot, live: Live, problem: string): void {
+    if (slot.live !== live) return;
+    void this.kill(slot, "crashed").then(() => this.update(slot, { problem }, true));
+  }
+
+  /** Ends the worker (if any) and releases the lock. */
+  private kill(slot: Slot, phase: BeingPhase): Promise<void> {
+    slot.live?.worker.terminate();
+    slot.live = null;
+    slot.releaseLock?.();
+    slot.releaseLock = null;
+    this.update(slot, { phase }, true);
+    return Promise.resolve();
+  }
+
+  private changed(now: boolean): void {
+    if (now) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      this.flush();
+      return;
+    }
+    // NOTE: statuses arrive 4× a second per being; the page re-renders at most that often for all of them together.
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, 250);
+  }
+
+  private flush(): void {
+    this.snapshot = [...this.slots.values()].map((s) => s.being);
+    for (const cb of this.listeners) cb();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,373 @@
+/**
+ * A being's life inside its worker: it owns the clock, runs `tickMind`, carries out every action
+ * (decisions to the outbox, operations through the reasoner, world model to SQLite) and reports
+ * its status. The mind itself stays a pure function (lib/mind).
+ */
+import { createEvent, type EventEnvelope } from "../../lib/events";
+import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAction, type MindLayer, type MindState } from "../../lib/mind";
+import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, WorkerError, WorkerState } from "./api";
+import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS } from "./constants";
+import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
+import { reasonerFor, type ChosenReasoner } from "./reasonerFor";
+
+const LAYERS: readonly MindLayer[] = ["reflex", "situation", "supervision"];
+/** With no goal left, the being takes up its genesis goal again after this long (its program is its goal). */
+const REPEAT_GOAL_MS = 20_000;
+const MIND_SETTING = "mind";
+
+type Listener = (event: BeingWorkerEvent) => void;
+type StartOperation = Extract<MindAction, { kind: "start_operation" }>;
+
+/** Per-second counters for the sparklines. */
+class Activity {
+  private readonly buckets = new Map<number, { ticks: number; decisions: number }>();
+  add(now: number, ticks: number, decisions: number): void {
+    const second = Math.floor(now / 1000);
+    const b = this.buckets.get(second) ?? { ticks: 0, decisions: 0 };
+    b.ticks += ticks;
+    b.decisions += decisions;
+    this.buckets.set(second, b);
+    for (const key of this.buckets.keys()) if (key <= second - ACTIVITY_SECONDS) this.buckets.delete(key);
+  }
+  series(now: number, pick: "ticks" | "decisions"): number[] {
+    const second = Math.floor(now / 1000);
+    return Array.from({ length: ACTIVITY_SECONDS }, (_, i) => this.buckets.get(second - ACTIVITY_SECONDS + 1 + i)?.[pick] ?? 0);
+  }
+}
+
+export class BeingRuntime {
+  private mind: MindState;
+  private state: WorkerState = "ready";
+  private error: WorkerError | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pushTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly operations = new Map<string, AbortController>();
+  private readonly lastDecision: Record<MindLayer, { decision: string; at: number } | null> = { reflex: null, situation: null, supervision: null };
+  private readonly activity = new Activity();
+  private readonly persistedWorld = new Map<string, string>();
+  private listener: Listener | null = null;
+  private lastSnapshot = 0;
+  private lastPerception = 0;
+  private idleSince: number | null = null;
+  private goalSeq = 0;
+  private startedAt: number | null = null;
+  private lastReflection: string | null = null;
+  private counts = { outbox: 0, facts: 0, memories: 0 };
+  private restoreMs = 0;
+  /** Written with the first step, so starting costs one commit less. */
+  private wokeUp = false;
+
+  private constructor(
+    private readonly record: BeingRecord,
+    private readonly world: MicroWorld,
+    private readonly chosen: ChosenReasoner,
+  ) {
+    const began = performance.now();
+    this.mind = this.restoreMind();
+    this.counts = world.counts();
+    this.restoreMs = Math.round(performance.now() - began);
+  }
+
+  /** Opens the micro-world and restores (or creates) the mind. Throws a MicroWorldError the host shows. */
+  static async create(record: BeingRecord, mode: InitMode): Promise<BeingRuntime> {
+    const [world, chosen] = await Promise.all([MicroWorld.create(record.soul), reasonerFor(record.reasoner)]);
+    const runtime = new BeingRuntime(record, world, chosen);
+    if (mode === "run") runtime.wokeUp = true;
+    return runtime;
+  }
+
+  private restoreMind(): MindState {
+    const saved = this.world.getSetting(MIND_SETTING);
+    if (saved !== null) {
+      try {
+        const mind = JSON.parse(saved) as MindState;
+        if (mind.soul === this.record.soul) {
+          this.goalSeq = mind.seq;
+          for (const [key, entry] of Object.entries(mind.world)) this.persistedWorld.set(key, JSON.stringify(entry));
+          // NOTE: a restored mind keeps its budget and goals; operations it was waiting for died with the old worker and time out.
+          return { ...mind, run: mind.run === "paused" ? "running" : mind.run };
+        }
+      } catch {
+        this.world.remember("lifecycle", "the saved mind could not be read; starting a fresh one");
+      }
+    }
+    return createMind({
+      soul: this.record.soul,
+      budget: this.record.budget,
+      ...(this.record.periods && { periods: this.record.periods }),
+      goals: this.record.goal ? [{ id: "genesis-goal", description: this.record.goal, priority: 1 }] : [],
+    });
+  }
+
+  onEvent(listener: Listener): void {
+    this.listener = listener;
+  }
+
+  start(): void {
+    if (this.state === "running" || this.state === "halted" || this.state === "paused") return;
+    this.startedAt = Date.now();
+    // NOTE: the mind was just loaded or made; the first snapshot can wait a period rather than slow the start.
+    this.lastSnapshot = this.startedAt;
+    this.state = "running";
+    this.pushTimer = setInterval(() => this.push(), STATUS_PUSH_MS);
+    // NOTE: the first tick runs right after start() answers: the host learns at once that the loop is running.
+    this.timer = setTimeout(() => this.step(), 0);
+  }
+
+  pause(): void {
+    this.input({ kind: "command", command: "pause" });
+  }
+
+  resume(): void {
+    this.input({ kind: "command", command: "resume" });
+  }
+
+  /** Stops the loop, saves the mind, closes the database. Idempotent. */
+  stop(): void {
+    if (this.state === "stopped") return;
+    clearTimeout(this.timer);
+    clearInterval(this.pushTimer);
+    for (const controller of this.operations.values()) controller.abort();
+    this.operations.clear();
+    if (this.state !== "error") {
+      try {
+        this.world.remember("lifecycle", "stopped");
+        this.snapshot(Date.now());
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    this.world.close();
+    this.state = "stopped";
+    this.push();
+  }
+
+  /** Feeds an untrusted input to the mind; the reflex runs at once. */
+  input(raw: unknown): { ok: boolean; error?: string } {
+    const parsed = parseMindInput(raw);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    this.mind = enqueue(this.mind, parsed.value);
+    if (this.state === "running" || this.state === "paused" || this.state === "halted") this.step();
+    return { ok: true };
+  }
+
+  get microWorld(): MicroWorld {
+    return this.world;
+  }
+
+  private step(): void {
+    clearTimeout(this.timer);
+    if (this.state === "stopped" || this.state === "error") return;
+    const now = Date.now();
+    try {
+      this.perceive(now);
+      const { state, actions, wakeAt, ran } = tickMind(this.mind, now);
+      this.mind = state;
+      const events: EventEnvelope[] = [];
+      const writes = actions.some((a) => a.kind !== "start_operation") || ran.includes("situation") || now - this.lastSnapshot >= SNAPSHOT_MS || this.wokeUp;
+      const carryOutAll = () => {
+        if (this.wokeUp) this.world.remember("lifecycle", `woke up in a worker (${this.chosen.reasoner.id})`);
+        this.wokeUp = false;
+        for (const action of actions) this.carryOut(action, events, now);
+        this.world.appendOutbox(events);
+        if (ran.includes("situation")) this.persistWorld();
+        if (now - this.lastSnapshot >= SNAPSHOT_MS) this.snapshot(now);
+      };
+      // NOTE: one transaction per step: on OPFS each commit costs several round trips to the VFS's async proxy.
+      if (writes) this.world.write(carryOutAll);
+      else carryOutAll();
+      this.counts.outbox += events.length;
+      this.activity.add(now, ran.filter((l) => l === "reflex").length, events.length);
+      this.takeUpGoalAgain(now);
+      this.state = this.mind.run === "running" ? "running" : this.mind.run;
+      if (wakeAt !== Infinity) this.timer = setTimeout(() => this.step(), Math.max(0, wakeAt - Date.now()));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private carryOut(action: MindAction, events: EventEnvelope[], now: number): void {
+    switch (action.kind) {
+      case "emit": {
+        events.push(action.event);
+        const { layer, decision, rationale } = action.event.data;
+        this.lastDecision[layer] = { decision, at: now };
+        if (layer === "supervision") this.lastReflection = `${decision}: ${rationale}`;
+        return;
+      }
+      case "start_operation":
+        // NOTE: a macrotask later, so the step that started it commits and answers first (the deterministic reasoner resolves at once).
+        setTimeout(() => void this.runOperation(action), 0);
+        return;
+      case "cancel_operation":
+        this.operations.get(action.id)?.abort();
+        this.operations.delete(action.id);
+        return;
+      case "send_message":
+        events.push(
+          createEvent({
+            type: "being.message",
+            source: this.record.soul,
+            data: { to: action.to, text: action.text, ...(action.reply_to !== undefined && { reply_to: action.reply_to }) },
+            trace: action.trace,
+          }),
+        );
+        return;
+      case "acknowledge":
+        this.world.remember("acknowledge", `read ${action.message_id} from ${action.to}`);
+        return;
+      case "notify":
+        this.listener?.({ kind: "notify", level: action.level, text: action.text });
+        this.world.remember("notify", action.text);
+        return;
+      case "set_mode":
+        this.world.remember("mode", `now ${action.mode}`);
+        return;
+      case "halt":
+        for (const controller of this.operations.values()) controller.abort();
+        this.operations.clear();
+        this.world.remember("halt", action.reason);
+        return;
+    }
+  }
+
+  /** Slow work: the reasoner answers later, through an `operation_result` input with the same id. */
+  private async runOperation(action: StartOperation): Promise<void> {
+    const { id, kind, input, timeout_ms } = action.operation;
+    const controller = new AbortController();
+    this.operations.set(id, controller);
+    const timeout = setTimeout(() => controller.abort(), timeout_ms);
+    let result: unknown;
+    try {
+      if (kind === "plan") {
+        const goalInput = input["goal"];
+        const description =
+          typeof goalInput === "object" && goalInput !== null && "description" in goalInput && typeof goalInput.description === "string"
+            ? goalInput.description
+            : "";
+        const plan = await this.chosen.reasoner.plan(
+          description,
+          { name: this.record.name, persona: this.record.personality, facts: this.world.recentFacts(5) },
+          { signal: controller.signal },
+        );
+        const learned = `${plan.kind} ${plan.topic}: ${plan.steps.map((s) => s.action).join(" → ")}`;
+        this.world.write(() => {
+          this.world.learn(learned, `plan:${id}`, plan.source === "template" ? 0.6 : 0.8);
+          this.world.remember("plan", `planned "${description}" in ${plan.steps.length} steps`, { steps: plan.steps });
+        });
+        this.counts.facts += 1;
+        result = {
+          kind: "operation_result",
+          id,
+          status: "ok",
+          value: {
+            reply: plan.reply ?? `${this.record.name} planned: ${plan.steps.map((s) => s.text).join("; ")}`,
+            expectations: { "micro_world.facts": this.counts.facts },
+          },
+          tiki: plan.usage.tiki,
+        };
+      } else {
+        // Exploring: the being's best explanation is that the world is as observed; it expects that from now on.
+        const violations = Array.isArray(input["violations"]) ? input["violations"] : [];
+        const expectations: Record<string, unknown> = {};
+        for (const v of violations)
+          if (typeof v === "object" && v !== null && "key" in v && typeof v.key === "string" && "observed" in v) expectations[v.key] = v.observed;
+        this.world.remember("explore", `explained ${Object.keys(expectations).join(", ")} by what was observed`);
+        result = { kind: "operation_result", id, status: "ok", value: { expectations } };
+      }
+    } catch (error) {
+      const status = controller.signal.aborted ? "timeout" : "failed";
+      result = { kind: "operation_result", id, status, error: error instanceof Error ? error.message.slice(0, 4000) : String(error) };
+    } finally {
+      clearTimeout(timeout);
+      this.operations.delete(id);
+    }
+    if (this.state === "stopped" || this.state === "error") return;
+    // NOTE: the being sees what it just learned before it hears the plan's expectation, or it would flag its own change as a violation.
+    if (kind === "plan") this.mind = enqueue(this.mind, { kind: "perception", key: "micro_world.facts", value: this.counts.facts });
+    const fed = this.input(result);
+    if (!fed.ok) this.listener?.({ kind: "notify", level: "warning", text: `operation ${id}: ${fed.error}` });
+  }
+
+  /** The being looks at its own micro-world: the situation layer compares it with what it expects. */
+  private perceive(now: number): void {
+    if (now - this.lastPerception < PERCEIVE_MS || this.mind.run !== "running") return;
+    this.lastPerception = now;
+    this.mind = enqueue(this.mind, { kind: "perception", key: "micro_world.facts", value: this.counts.facts });
+  }
+
+  private takeUpGoalAgain(now: number): void {
+    if (!this.record.goal || this.mind.run !== "running" || this.mind.goals.length > 0 || Object.keys(this.mind.operations).length > 0) {
+      this.idleSince = null;
+      return;
+    }
+    this.idleSince ??= now;
+    if (now - this.idleSince < REPEAT_GOAL_MS) return;
+    this.idleSince = null;
+    this.goalSeq += 1;
+    this.mind = enqueue(this.mind, { kind: "goal", id: `genesis-goal-${this.goalSeq}`, description: this.record.goal, priority: 1 });
+  }
+
+  private persistWorld(): void {
+    for (const [key, entry] of Object.entries(this.mind.world)) {
+      const json = JSON.stringify(entry);
+      if (this.persistedWorld.get(key) === json) continue;
+      this.world.setWorld(key, entry);
+      this.persistedWorld.set(key, json);
+    }
+  }
+
+  private snapshot(now: number): void {
+    this.lastSnapshot = now;
+    this.world.setSetting(MIND_SETTING, JSON.stringify(this.mind));
+  }
+
+  private fail(error: unknown): void {
+    clearTimeout(this.timer);
+    const storage = error instanceof MicroWorldError || /SQLITE|quota|lock/i.test(String(error)) ? classifyStorageError(error) : null;
+    this.error = storage
+      ? { reason: storage.reason === "refused" ? "unknown" : storage.reason, message: storage.message }
+      : { reason: "mind", message: error instanceof Error ? error.message : String(error) };
+    this.state = "error";
+    this.push();
+  }
+
+  status(): BeingStatus {
+    const now = Date.now();
+    const layer = (l: MindLayer): LayerStatus => ({
+      periodMs: this.mind.config.periods[l],
+      ticks: this.mind.stats.ticks[l],
+      lastDecision: this.lastDecision[l]?.decision ?? null,
+      lastDecisionAt: this.lastDecision[l]?.at ?? null,
+    });
+    const layers = Object.fromEntries(LAYERS.map((l) => [l, layer(l)])) as Record<MindLayer, LayerStatus>;
+    const plans = this.mind.stats.plans_ok + this.mind.stats.plans_failed;
+    return {
+      soul: this.record.soul,
+      name: this.record.name,
+      state: this.state,
+      mode: this.mind.mode,
+      error: this.error,
+      layers,
+      budget: { limit: this.mind.budget.limit, spent: this.mind.budget.spent },
+      outboxDepth: this.counts.outbox,
+      facts: this.counts.facts,
+      memories: this.counts.memories,
+      successRate: plans === 0 ? null : successRate(this.mind),
+      lastReflection: this.lastReflection,
+      reasoner: { choice: this.record.reasoner, id: this.chosen.reasoner.id, why: this.chosen.why },
+      storage: { vfs: this.world.vfs, file: this.world.file },
+      activity: this.activity.series(now, "ticks"),
+      decisions: this.activity.series(now, "decisions"),
+      startedAt: this.startedAt,
+      boot: { ...this.world.timings, restoreMs: this.restoreMs },
+      at: now,
+    };
+  }
+
+  private push(): void {
+    if (!this.listener) return;
+    this.counts.memories = this.world.memoryCount;
+    this.listener({ kind: "status", status: this.status() });
+  }
+}

@@ -1,0 +1,52 @@
+/// <reference lib="webworker" />
+/**
+ * A being's worker: one per being, started by the swarm host with
+ * `new Worker(new URL("../../workers/being/being.worker.ts", import.meta.url), { type: "module" })`,
+ * exposing `BeingWorkerApi` with comlink.
+ */
+import { expose } from "comlink";
+import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
+import { BeingRuntime } from "./BeingRuntime";
+import { loadSqlite } from "./microWorld";
+
+let runtime: BeingRuntime | null = null;
+let listener: ((event: BeingWorkerEvent) => void) | null = null;
+
+function ready(): BeingRuntime {
+  if (!runtime) throw new Error("This being's worker has not been initialised: call init(record) first.");
+  return runtime;
+}
+
+function status(): BeingStatus {
+  return ready().status();
+}
+
+const api: BeingWorkerApi = {
+  warm: () => loadSqlite().then(() => undefined),
+  async init(record, mode) {
+    if (runtime) return runtime.status();
+    runtime = await BeingRuntime.create(record, mode);
+    if (listener) runtime.onEvent(listener);
+    return runtime.status();
+  },
+  start: () => Promise.resolve(ready().start()).then(status),
+  pause: () => Promise.resolve(ready().pause()).then(status),
+  resume: () => Promise.resolve(ready().resume()).then(status),
+  stop: () => Promise.resolve(ready().stop()).then(status),
+  status: () => Promise.resolve(status()),
+  heartbeat: () => Promise.resolve(Date.now()),
+  send: (input) => Promise.resolve(ready().input(input)),
+  query: (sql) => Promise.resolve().then(() => ready().microWorld.query(sql)),
+  tables: () => Promise.resolve().then(() => ready().microWorld.tables()),
+  recentEvents: (limit) => Promise.resolve().then(() => ready().microWorld.recentEvents(Math.max(1, Math.min(200, limit)))),
+  onEvent(callback) {
+    listener = callback;
+    runtime?.onEvent(callback);
+    return Promise.resolve();
+  },
+};
+
+/** The benchmark's extra: inserts in one transaction, answers milliseconds. Not part of the page's API. */
+const bench = { benchInsert: (count: number) => Promise.resolve().then(() => ready().microWorld.benchInsert(count)) };
+
+expose({ ...api, ...bench });

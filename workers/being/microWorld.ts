@@ -1,0 +1,310 @@
+/**
+ * A being's micro-world: its own SQLite database on OPFS (`/luxos/beings/<soul>.sqlite3`), opened
+ * in the being's worker with the `opfs` VFS (needs COOP/COEP, which next.config.mjs sends).
+ */
+import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
+import type { EventEnvelope } from "../../lib/events";
+import { hashEmbed } from "../../lib/embed";
+import type { MicroWorldErrorReason, QueryResult, RecentEvent, TableInfo } from "./api";
+import { MICRO_WORLD_DIR, QUERY_ROW_CAP } from "./constants";
+import { checkReadOnlySql } from "./readOnlySql";
+
+type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
+type Database = InstanceType<Sqlite3["oo1"]["DB"]>;
+type Cell = string | number | null;
+
+/** The micro-world cannot be opened or written; `reason` says why in a word the UI can show. */
+export class MicroWorldError extends Error {
+  override readonly name = "MicroWorldError";
+  constructor(
+    readonly reason: MicroWorldErrorReason | "refused",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sorts a low-level failure into quota / lock / corrupt, with a message that says what to do. */
+export function classifyStorageError(error: unknown): MicroWorldError {
+  if (error instanceof MicroWorldError) return error;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (/quota|SQLITE_FULL|disk is full/i.test(text))
+    return new MicroWorldError("quota", `The browser's storage quota is used up (${text}). Free space or delete old beings, then restart this one.`);
+  if (/SQLITE_BUSY|locked|NoModificationAllowed|access handle/i.test(text))
+    return new MicroWorldError("locked", `The micro-world file is locked by another tab or worker (${text}). Close the other tab, then restart.`);
+  if (/SQLITE_CORRUPT|SQLITE_NOTADB|malformed/i.test(text)) return new MicroWorldError("corrupt", `The micro-world file is damaged (${text}).`);
+  return new MicroWorldError("unknown", text);
+}
+
+/** Schema versions, applied in order; `PRAGMA user_version` says how many ran. Never edit one that shipped. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE facts (
+     id INTEGER PRIMARY KEY, text TEXT NOT NULL, embedding BLOB NOT NULL, source TEXT NOT NULL,
+     confidence REAL NOT NULL, learned_at INTEGER NOT NULL, synced INTEGER NOT NULL DEFAULT 0);
+   CREATE INDEX facts_unsynced ON facts(synced) WHERE synced = 0;
+   CREATE TABLE memories (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL, data TEXT);
+   CREATE TABLE world_model (key TEXT PRIMARY KEY, expected TEXT, observed TEXT, observed_at INTEGER);
+   CREATE TABLE outbox (id TEXT PRIMARY KEY, type TEXT NOT NULL, envelope TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX outbox_created ON outbox(created_at);
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE cursors (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+];
+
+let sqlite3Promise: Promise<Sqlite3> | undefined;
+/** Loads and initialises sqlite-wasm once per worker. */
+export function loadSqlite(): Promise<Sqlite3> {
+  // NOTE: printErr is kept: sqlite-wasm explains OPFS failures there, and a silent failure is worse than noise.
+  sqlite3Promise ??= sqlite3InitModule({ print: () => {}, printErr: (msg) => console.warn(`[sqlite] ${msg}`) });
+  return sqlite3Promise;
+}
+
+function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number" || typeof value === "string") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Uint8Array) return `<blob ${value.byteLength} bytes>`;
+  return JSON.stringify(value) ?? null;
+}
+
+export class MicroWorld {
+  private closed = false;
+  private inTransaction = false;
+  /** Rows in `memories`, kept as they are written so a status never has to count them. */
+  memoryCount = 0;
+  private constructor(
+    private readonly sqlite3: Sqlite3,
+    private readonly db: Database,
+    readonly file: string,
+    readonly vfs: "opfs" | "memory",
+    /** Milliseconds to load sqlite-wasm and to open and migrate the file. */
+    readonly timings: { readonly sqliteMs: number; readonly openMs: number },
+  ) {}
+
+  /**
+   * Opens (creating and migrating) a being's database. Throws a MicroWorldError of reason `no_opfs`
+   * when the page is not cross-origin isolated, `locked` or `quota` when the file cannot be opened.
+   */
+  static async create(soul: string): Promise<MicroWorld> {
+    const began = performance.now();
+    const sqlite3 = await loadSqlite();
+    const loaded = performance.now();
+    const file = `${MICRO_WORLD_DIR}/${soul}.sqlite3`;
+    // NOTE: test the constructor, not `'opfs' in sqlite3` (false in newer builds even when OPFS works; STACK-NOTES §3).
+    if (!sqlite3.oo1.OpfsDb) {
+      throw new MicroWorldError(
+        "no_opfs",
+        "OPFS is not available here (the page must be cross-origin isolated, in a browser with OPFS). Nothing would persist.",
+      );
+    }
+    let db: Database;
+    try {
+      db = new sqlite3.oo1.OpfsDb(file, "c");
+    } catch (error) {
+      throw classifyStorageError(error);
+    }
+    const timings = { sqliteMs: 0, openMs: 0 };
+    const world = new MicroWorld(sqlite3, db, file, "opfs", timings);
+    try {
+      // NOTE: TRUNCATE keeps the journal file (OPFS creates and deletes files slowly); NORMAL is safe with a rollback
+      // journal for a being whose last few decisions may be re-derived; the larger cache keeps a big write from spilling.
+      db.exec("PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;");
+      world.migrate();
+      world.memoryCount = Number(db.selectValue("SELECT count(*) FROM memories") ?? 0);
+    } catch (error) {
+      world.close();
+      throw classifyStorageError(error);
+    }
+    timings.sqliteMs = Math.round(loaded - began);
+    timings.openMs = Math.round(performance.now() - loaded);
+    return world;
+  }
+
+  private migrate(): void {
+    const version = Number(this.db.selectValue("PRAGMA user_version") ?? 0);
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.exec(`PRAGMA user_version = ${v + 1}`);
+      });
+    }
+  }
+
+  /** Runs `fn` in one transaction, mapping storage failures to MicroWorldError. */
+  write<T>(fn: () => T): T {
+    this.assertOpen();
+    // NOTE: writes inside a write join its transaction: one step of the being is one commit, whatever it writes.
+    if (this.inTransaction) return fn();
+    this.inTransaction = true;
+    try {
+      return this.db.transaction(fn);
+    } catch (error) {
+      throw classifyStorageError(error);
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  appendOutbox(events: readonly EventEnvelope[]): void {
+    if (events.length === 0) return;
+    this.write(() => {
+      const stmt = this.db.prepare("INSERT OR IGNORE INTO outbox(id, type, envelope, created_at) VALUES (?, ?, ?, ?)");
+      try {
+        for (const e of events) stmt.bind([e.id, e.type, JSON.stringify(e), Date.parse(e.time) || Date.now()]).stepReset();
+      } finally {
+        stmt.finalize();
+      }
+    });
+  }
+
+  remember(kind: string, text: string, data?: unknown): void {
+    this.write(() => {
+      this.db.exec({
+        sql: "INSERT INTO memories(at, kind, text, data) VALUES (?, ?, ?, ?)",
+        bind: [Date.now(), kind, text, data === undefined ? null : JSON.stringify(data)],
+      });
+    });
+    this.memoryCount += 1;
+  }
+
+  /** Stores a fact with its 384-d embedding (float32, little-endian). */
+  learn(text: string, source: string, confidence: number): void {
+    const embedding = new Uint8Array(hashEmbed(text).buffer.slice(0));
+    this.write(() => {
+      this.db.exec({
+        sql: "INSERT INTO facts(text, embedding, source, confidence, learned_at, synced) VALUES (?, ?, ?, ?, ?, 0)",
+        bind: [text, embedding, source, confidence, Date.now()],
+      });
+    });
+  }
+
+  /** Facts as plain text, newest first (for the reasoner's context). */
+  recentFacts(limit: number): string[] {
+    this.assertOpen();
+    return this.db.selectValues("SELECT text FROM facts ORDER BY learned_at DESC LIMIT ?", [limit]).map(String);
+  }
+
+  setWorld(key: string, entry: { expected?: unknown; observed?: unknown; observed_at?: number }): void {
+    this.write(() => {
+      this.db.exec({
+        sql: `INSERT INTO world_model(key, expected, observed, observed_at) VALUES (?, ?, ?, ?)
+              ON CONFLICT(key) DO UPDATE SET expected = excluded.expected, observed = excluded.observed, observed_at = excluded.observed_at`,
+        bind: [
+          key,
+          entry.expected === undefined ? null : JSON.stringify(entry.expected),
+          entry.observed === undefined ? null : JSON.stringify(entry.observed),
+          entry.observed_at ?? null,
+        ],
+      });
+    });
+  }
+
+  getSetting(key: string): string | null {
+    this.assertOpen();
+    const value = this.db.selectValue("SELECT value FROM settings WHERE key = ?", [key]);
+    return typeof value === "string" ? value : null;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.write(() => {
+      this.db.exec({ sql: "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", bind: [key, value] });
+    });
+  }
+
+  counts(): { outbox: number; facts: number; memories: number } {
+    this.assertOpen();
+    const row = this.db.selectArray("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM facts), (SELECT count(*) FROM memories)") ?? [0, 0, 0];
+    return { outbox: Number(row[0]), facts: Number(row[1]), memories: Number(row[2]) };
+  }
+
+  tables(): TableInfo[] {
+    this.assertOpen();
+    const names = this.db.selectValues("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").map(String);
+    return names.map((name) => {
+      const quoted = `"${name.replaceAll('"', '""')}"`;
+      const columns = this.db.selectValues(`SELECT name FROM pragma_table_info(?)`, [name]).map(String);
+      return { name, columns, rows: Number(this.db.selectValue(`SELECT count(*) FROM ${quoted}`) ?? 0) };
+    });
+  }
+
+  recentEvents(limit: number): RecentEvent[] {
+    this.assertOpen();
+    const rows = this.db.selectArrays("SELECT envelope FROM outbox ORDER BY rowid DESC LIMIT ?", [limit]);
+    return rows.map((row) => {
+      const e = JSON.parse(typeof row[0] === "string" ? row[0] : "{}") as { id: string; type: string; time: string; data?: Record<string, unknown> };
+      const str = (v: unknown) => (typeof v === "string" ? v : null);
+      return {
+        id: e.id,
+        type: e.type,
+        time: e.time,
+        layer: str(e.data?.["layer"]),
+        decision: str(e.data?.["decision"]),
+        rationale: str(e.data?.["rationale"]),
+      };
+    });
+  }
+
+  /**
+   * One read-only statement, at most QUERY_ROW_CAP rows. Refuses writes, several statements and
+   * anything sqlite itself does not call read-only (`sqlite3_stmt_readonly`).
+   */
+  query(sql: string): QueryResult {
+    this.assertOpen();
+    const problem = checkReadOnlySql(sql);
+    if (problem) throw new MicroWorldError("refused", problem);
+    const started = performance.now();
+    let stmt;
+    try {
+      stmt = this.db.prepare(sql);
+    } catch (error) {
+      throw new MicroWorldError("refused", error instanceof Error ? error.message.replace(/^SQLITE_\w+: /, "") : String(error));
+    }
+    try {
+      if (!stmt.pointer || this.sqlite3.capi.sqlite3_stmt_readonly(stmt.pointer) === 0) {
+        throw new MicroWorldError("refused", "Only read-only statements may run here: this one would change the database.");
+      }
+      const columns = stmt.getColumnNames();
+      const rows: Cell[][] = [];
+      let truncated = false;
+      while (stmt.step()) {
+        if (rows.length === QUERY_ROW_CAP) {
+          truncated = true;
+          break;
+        }
+        rows.push(columns.map((_, i) => toCell(stmt.get(i))));
+      }
+      return { columns, rows, truncated, ms: Math.round((performance.now() - started) * 10) / 10 };
+    } catch (error) {
+      if (error instanceof MicroWorldError) throw error;
+      throw new MicroWorldError("refused", error instanceof Error ? error.message : String(error));
+    } finally {
+      stmt.finalize();
+    }
+  }
+
+  /** Inserts `count` synthetic facts in one transaction (the benchmark); answers milliseconds. */
+  benchInsert(count: number): number {
+    const started = performance.now();
+    this.write(() => {
+      const stmt = this.db.prepare("INSERT INTO memories(at, kind, text, data) VALUES (?, 'bench', ?, NULL)");
+      try {
+        for (let i = 0; i < count; i++) stmt.bind([i, `row ${i}`]).stepReset();
+      } finally {
+        stmt.finalize();
+      }
+    });
+    const ms = performance.now() - started;
+    this.write(() => this.db.exec("DELETE FROM memories WHERE kind = 'bench'"));
+    return ms;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new MicroWorldError("unknown", "The micro-world is closed; restart the being to open it again.");
+  }
+
+  /** Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
