@@ -22,14 +22,7 @@ export interface BeingDraft {
 export type DraftField = keyof BeingDraft;
 
 /** A draft that checks out: the values the server expects. */
-export interface BeingValues {
-  tags: string[];
-  energy_level: number;
-  genesis: JsonObject;
-  attributes: JsonObject;
-  memories: JsonObject;
-  self_awareness: JsonObject;
-}
+export type BeingValues = Pick<Being, "tags" | "energy_level" | "genesis" | "attributes" | "memories" | "self_awareness">;
 
 export type DraftCheck =
   { ok: true; values: BeingValues; errors: Partial<Record<DraftField, string>> } | { ok: false; errors: Partial<Record<DraftField, string>> };
