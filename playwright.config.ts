@@ -1,9 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./e2e/chromium";
 
 /** Port of the server Playwright starts; the restart spec starts its own on E2E_PORT + 1. */
 const PORT = Number(process.env["E2E_PORT"] ?? 3100);
 /** A fresh master store per run, removed before the server starts (ignored by git: .luxos-*). */
-const DATA_DIR = ".luxos-e2e";
+const DATA_DIR = `.luxos-e2e-${PORT}`;
 
 export default defineConfig({
   testDir: "./e2e",
@@ -24,19 +25,7 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          // NOTE: the system Chromium; never `npx playwright install` (no internet, see STACK-NOTES §8).
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-quic",
-            "--no-first-run",
-          ],
-        },
+        launchOptions: chromiumLaunchOptions,
       },
     },
   ],

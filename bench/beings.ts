@@ -16,18 +16,10 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium";
 import { spawnServer } from "../e2e/spawnServer";
 import { machine, quantile, round } from "./lib/stats";
 
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 const ROWS = 25_000;
 const BATCH = 4;
 const SPAWN_GAP_MS = 1_000;
@@ -150,7 +142,7 @@ export async function run(): Promise<void> {
   const out = process.env["BENCH_OUT"] || fileURLToPath(new URL("./results/beings.json", import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), "luxos-bench-beings-"));
   const server = await spawnServer({ port, dataDir });
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: [...ARGS, "--enable-blink-features=ForceEagerMeasureMemory"] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--enable-blink-features=ForceEagerMeasureMemory"] });
   try {
     const page = await (await browser.newContext({ baseURL: server.url })).newPage();
     await page.goto("/swarm");
