@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { NavBar } from "./_components/nav/NavBar";
+import { SwarmBoot } from "./_swarm/SwarmBoot";
 import { Providers } from "./_trpc/client";
 import "./globals.css";
 
@@ -11,6 +12,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <Providers>
+          <SwarmBoot />
           <NavBar />
           <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
         </Providers>

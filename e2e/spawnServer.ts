@@ -19,9 +19,9 @@ export interface LuxosServer {
 
 /**
  * Starts `server/main.ts` (through tsx) as its own process group on `port` with `dataDir`,
- * and resolves once /api/health answers.
+ * and resolves once /api/health answers. `env` adds to (or overrides) the server's environment.
  */
-export async function spawnServer({ port, dataDir }: { port: number; dataDir: string }): Promise<LuxosServer> {
+export async function spawnServer({ port, dataDir, env = {} }: { port: number; dataDir: string; env?: Record<string, string> }): Promise<LuxosServer> {
   const url = `http://127.0.0.1:${port}`;
   let log = "";
   // NOTE: `node --import tsx` rather than the tsx CLI: the CLI is a second process that relays SIGTERM and
@@ -29,7 +29,7 @@ export async function spawnServer({ port, dataDir }: { port: number; dataDir: st
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: ROOT,
     // NOTE: never rebuild .next under the Playwright web server that is serving from it.
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LUXOS_DATA_DIR: dataDir, LUXOS_LOG: "info", LUXOS_BUILD: "if-missing" },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LUXOS_DATA_DIR: dataDir, LUXOS_LOG: "info", LUXOS_BUILD: "if-missing", ...env },
     // NOTE: its own process group, so kill() also reaches anything the server starts (a Next.js build).
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

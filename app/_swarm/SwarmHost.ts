@@ -4,9 +4,11 @@
  * in one tab only, a heartbeat watchdog, the set of running beings kept in localStorage so they
  * come back after a reload or a browser restart, and the master record kept current.
  */
-import { proxy, wrap, type Remote } from "comlink";
+import { proxy, transfer, wrap, type Remote } from "comlink";
 import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, InitMode } from "../../workers/being/api";
 import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS } from "../../workers/being/constants";
+import { serveLlmPort } from "../../workers/being/llmPort";
+import { getLlmWorker } from "../../workers/llm/getLlmWorker";
 import { loadSwarmEntries, saveSwarmEntries, type Desired, type SwarmEntry } from "./swarmStorage";
 
 /** What the host knows of a being: `elsewhere` means another tab holds its lock. */
@@ -59,6 +61,8 @@ interface Live {
   api: Remote<BeingWorkerApi>;
   lastSeen: number;
   startedAt: number;
+  /** Ends the being's port to the tab's LLM worker (WebLLM beings only). */
+  closeLlm: (() => void) | null;
 }
 
 interface Slot {
@@ -259,6 +263,7 @@ export class SwarmHost {
     this.spare = null;
     for (const slot of this.slots.values()) {
       slot.waitForLock?.abort();
+      slot.live?.closeLlm?.();
       slot.live?.worker.terminate();
       slot.live = null;
       slot.releaseLock?.();
@@ -274,6 +279,20 @@ export class SwarmHost {
     const live = this.slots.get(soul)?.live;
     live?.worker.terminate();
     return live !== undefined && live !== null;
+  }
+
+  /**
+   * `hashEmbed` of each text computed in a fresh being worker, as plain numbers (test hook only:
+   * the e2e compares them with Node's, bit for bit).
+   */
+  async embedInWorker(texts: readonly string[]): Promise<number[][]> {
+    const worker = newWorker();
+    try {
+      const vectors = await wrap<BeingWorkerApi>(worker).embed(texts);
+      return vectors.map((v) => Array.from(v));
+    } finally {
+      worker.terminate();
+    }
   }
 
   liveWorkers(): number {
@@ -402,10 +421,11 @@ export class SwarmHost {
     this.update(slot, { phase: "starting", problem: null }, true);
     const { worker, api } = await this.takeWorker();
     const t1 = performance.now();
-    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now() };
+    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now(), closeLlm: null };
     slot.live = live;
     worker.addEventListener("error", (event) => this.crashed(slot, live, `the worker failed: ${event.message || "a script error"}`));
     try {
+      if (slot.being.record.reasoner === "webllm") live.closeLlm = await this.connectLlm(api);
       await api.onEvent(proxy((event: BeingWorkerEvent) => this.onWorkerEvent(slot, live, event)));
       const t2 = performance.now();
       await api.init(slot.being.record, "run");
@@ -423,6 +443,17 @@ export class SwarmHost {
       await this.kill(slot, "error");
       this.update(slot, { problem: message }, true);
     }
+  }
+
+  /**
+   * Hands a WebLLM being's worker a port to the tab's one LLM worker (started on first need): ONE
+   * engine per tab, shared through its request queue. Answers the function that closes the port.
+   */
+  private async connectLlm(api: Remote<BeingWorkerApi>): Promise<() => void> {
+    const channel = new MessageChannel();
+    const close = serveLlmPort(getLlmWorker().api, channel.port1);
+    await api.connectLlm(transfer(channel.port2, [channel.port2]));
+    return close;
   }
 
   private onWorkerEvent(slot: Slot, live: Live, event: BeingWorkerEvent): void {
@@ -496,6 +527,7 @@ export class SwarmHost {
 
   /** Ends the worker (if any) and releases the lock. */
   private kill(slot: Slot, phase: BeingPhase): Promise<void> {
+    slot.live?.closeLlm?.();
     slot.live?.worker.terminate();
     slot.live = null;
     slot.releaseLock?.();

@@ -13,6 +13,8 @@ export interface SwarmTestHook {
   simulateCrash(soul: string): boolean;
   liveWorkers(): number;
   holdsLock(soul: string): boolean;
+  /** `hashEmbed` of each text in a real being worker, as plain numbers (the embedder determinism e2e). */
+  embed(texts: readonly string[]): Promise<number[][]>;
 }
 
 declare global {
@@ -41,6 +43,7 @@ export function getSwarmHost(client: TRPCClient<AppRouter>): Promise<SwarmHost> 
         simulateCrash: (soul) => host.simulateCrash(soul),
         liveWorkers: () => host.liveWorkers(),
         holdsLock: (soul) => host.holdsLock(soul),
+        embed: (texts) => host.embedInWorker(texts),
       },
     };
     return host;

@@ -8,7 +8,7 @@ import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAc
 import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, WorkerError, WorkerState } from "./api";
 import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
-import { reasonerFor, type ChosenReasoner } from "./reasonerFor";
+import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
 
 const LAYERS: readonly MindLayer[] = ["reflex", "situation", "supervision"];
 /** With no goal left, the being takes up its genesis goal again after this long (its program is its goal). */
@@ -69,8 +69,10 @@ export class BeingRuntime {
   }
 
   /** Opens the micro-world and restores (or creates) the mind. Throws a MicroWorldError the host shows. */
-  static async create(record: BeingRecord, mode: InitMode): Promise<BeingRuntime> {
-    const [world, chosen] = await Promise.all([MicroWorld.create(record.soul), reasonerFor(record.reasoner)]);
+  static async create(record: BeingRecord, mode: InitMode, reach: ReasonerReach = {}): Promise<BeingRuntime> {
+    // NOTE: a being opened only to browse its micro-world reasons about nothing: no need to ask the master or the LLM worker.
+    const choice = mode === "run" ? record.reasoner : "deterministic";
+    const [world, chosen] = await Promise.all([MicroWorld.create(record.soul), reasonerFor(choice, reach)]);
     const runtime = new BeingRuntime(record, world, chosen);
     if (mode === "run") runtime.wokeUp = true;
     return runtime;

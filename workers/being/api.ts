@@ -101,6 +101,11 @@ export type BeingWorkerEvent =
 export interface BeingWorkerApi {
   /** Loads sqlite-wasm ahead of time, so a spare worker is ready the moment a being is spawned. */
   warm(): Promise<void>;
+  /**
+   * Gives the worker its port to the tab's one LLM worker (the swarm host brokers it; pass it with
+   * comlink's `transfer`). A WebLLM being needs it before `init`; without it, it falls back and says why.
+   */
+  connectLlm(port: MessagePort): Promise<void>;
   /** Opens the being's micro-world (migrating it) and, in `run` mode, restores its mind. */
   init(record: BeingRecord, mode: InitMode): Promise<BeingStatus>;
   /** Starts the loop (no-op when running). */
@@ -118,6 +123,8 @@ export interface BeingWorkerApi {
   query(sql: string): Promise<QueryResult>;
   tables(): Promise<readonly TableInfo[]>;
   recentEvents(limit: number): Promise<readonly RecentEvent[]>;
+  /** The being's embedder (`hashEmbed` of lib/embed): one 384-d vector per text, bit for bit what the server computes. */
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Subscribes to status pushes and notifications (pass a `Comlink.proxy`). Replaces an earlier subscriber. */
   onEvent(callback: (event: BeingWorkerEvent) => void): Promise<void>;
 }

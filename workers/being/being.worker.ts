@@ -5,12 +5,16 @@
  * exposing `BeingWorkerApi` with comlink.
  */
 import { expose } from "comlink";
+import { hashEmbed } from "../../lib/embed";
+import type { LlmWorkerApi } from "../../lib/reason";
 import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
 import { BeingRuntime } from "./BeingRuntime";
+import { llmOverPort } from "./llmPort";
 import { loadSqlite } from "./microWorld";
 
 let runtime: BeingRuntime | null = null;
 let listener: ((event: BeingWorkerEvent) => void) | null = null;
+let llm: LlmWorkerApi | null = null;
 
 function ready(): BeingRuntime {
   if (!runtime) throw new Error("This being's worker has not been initialised: call init(record) first.");
@@ -23,9 +27,13 @@ function status(): BeingStatus {
 
 const api: BeingWorkerApi = {
   warm: () => loadSqlite().then(() => undefined),
+  connectLlm(port) {
+    llm = llmOverPort(port);
+    return Promise.resolve();
+  },
   async init(record, mode) {
     if (runtime) return runtime.status();
-    runtime = await BeingRuntime.create(record, mode);
+    runtime = await BeingRuntime.create(record, mode, { llm, origin: self.location.origin });
     if (listener) runtime.onEvent(listener);
     return runtime.status();
   },
@@ -39,6 +47,7 @@ const api: BeingWorkerApi = {
   query: (sql) => Promise.resolve().then(() => ready().microWorld.query(sql)),
   tables: () => Promise.resolve().then(() => ready().microWorld.tables()),
   recentEvents: (limit) => Promise.resolve().then(() => ready().microWorld.recentEvents(Math.max(1, Math.min(200, limit)))),
+  embed: (texts) => Promise.resolve().then(() => texts.map((text) => hashEmbed(text))),
   onEvent(callback) {
     listener = callback;
     runtime?.onEvent(callback);

@@ -1,5 +1,6 @@
 "use client";
 import type { ReasonerChoice } from "../../../workers/being/api";
+import { serverReasoner } from "../../../workers/being/masterFetch";
 
 export interface ReasonerOption {
   readonly choice: ReasonerChoice;
@@ -8,7 +9,21 @@ export interface ReasonerOption {
   readonly why: string;
 }
 
-/** Which reasoners this browser could run, and why (not). Never rejects. */
+const FALLS_BACK = "a being that asks for it falls back to the deterministic reasoner and says why";
+
+/** What the master says of a reasoner kind; a master that cannot be asked says so. */
+async function fromServer(kind: "webllm" | "openai_compatible"): Promise<{ ok: boolean; why: string }> {
+  try {
+    return await serverReasoner(kind);
+  } catch (error) {
+    return { ok: false, why: `the master could not be asked (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+/**
+ * Which reasoners this browser could run, and why (not): the same checks a being's worker makes
+ * (`workers/being/reasonerFor.ts`), so the form and the card agree. Never rejects.
+ */
 export async function reasonerOptions(): Promise<ReasonerOption[]> {
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   let webgpu = false;
@@ -17,15 +32,25 @@ export async function reasonerOptions(): Promise<ReasonerOption[]> {
   } catch {
     webgpu = false;
   }
-  const fallback = "being workers cannot reach it yet, so the being falls back to the deterministic reasoner and says so";
+  const [webllm, endpoint] = await Promise.all([fromServer("webllm"), fromServer("openai_compatible")]);
+  const webllmOk = webgpu && webllm.ok;
   return [
     { choice: "deterministic", label: "Deterministic", available: true, why: "needs no model: plans from goal templates, answers from its micro-world" },
     {
       choice: "webllm",
       label: "WebLLM",
-      available: false,
-      why: webgpu ? `WebGPU is present, but ${fallback}` : "no WebGPU adapter in this browser, so no local model can run",
+      available: webllmOk,
+      why: !webgpu
+        ? `no WebGPU adapter in this browser; ${FALLS_BACK}`
+        : webllmOk
+          ? `runs in this tab's one LLM worker: ${webllm.why}`
+          : `${webllm.why}; ${FALLS_BACK}`,
     },
-    { choice: "openai", label: "OpenAI-compatible", available: false, why: `proxied by the master (LUXOS_LLM_URL); ${fallback}` },
+    {
+      choice: "openai",
+      label: "OpenAI-compatible",
+      available: endpoint.ok,
+      why: endpoint.ok ? `proxied by the master, which keeps the key: ${endpoint.why}` : `${endpoint.why}; ${FALLS_BACK}`,
+    },
   ];
 }

@@ -1,0 +1,83 @@
+/**
+ * The few master procedures a being's worker calls itself, over plain `fetch` to the same origin
+ * (tRPC's plain-JSON wire format; no tRPC client in the worker). Failures reject with an Error that
+ * carries tRPC's `data.code`, which `createOpenAiCompatibleReasoner` turns into a reasoner reason.
+ */
+import { z } from "zod";
+import type { CompleteInput, CompleteOutput } from "../../lib/reason";
+
+/** How long the worker waits for a status or listing before it says the master did not answer. */
+export const MASTER_STATUS_TIMEOUT_MS = 5_000;
+
+/** An error the master answered with: its message and its tRPC code (`PRECONDITION_FAILED`, …). */
+export class MasterCallError extends Error {
+  override readonly name = "MasterCallError";
+  readonly data: { readonly code: string | undefined };
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.data = { code };
+  }
+}
+
+const envelopeSchema = z.union([
+  z.object({ result: z.object({ data: z.unknown() }) }),
+  z.object({ error: z.object({ message: z.string(), data: z.object({ code: z.string().optional() }).partial().optional() }) }),
+]);
+
+async function read(path: string, response: Response): Promise<unknown> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new MasterCallError(`the master answered ${path} with HTTP ${response.status} and no JSON`, undefined);
+  }
+  const parsed = envelopeSchema.safeParse(body);
+  if (!parsed.success) throw new MasterCallError(`the master answered ${path} with something unreadable (HTTP ${response.status})`, undefined);
+  if ("error" in parsed.data) throw new MasterCallError(parsed.data.error.message, parsed.data.error.data?.code);
+  return parsed.data.result.data;
+}
+
+/** A tRPC query without input: `GET /api/trpc/<path>`. */
+export async function masterQuery(path: string, signal: AbortSignal = AbortSignal.timeout(MASTER_STATUS_TIMEOUT_MS)): Promise<unknown> {
+  return read(path, await fetch(`/api/trpc/${path}`, { signal }));
+}
+
+/** A tRPC mutation: `POST /api/trpc/<path>` with the input as the JSON body. */
+export async function masterMutation(path: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
+  const response = await fetch(`/api/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(input),
+    ...(signal && { signal }),
+  });
+  return read(path, response);
+}
+
+const reasonerStatusSchema = z.object({
+  reasoners: z.array(z.object({ kind: z.string(), ok: z.boolean(), why: z.string() })),
+  llm: z.object({ model: z.string().nullable() }),
+});
+
+/** `reasoning.status`: whether the server offers a reasoner kind, and why (not). */
+export async function serverReasoner(kind: "webllm" | "openai_compatible"): Promise<{ ok: boolean; why: string; model: string | null }> {
+  const status = reasonerStatusSchema.parse(await masterQuery("reasoning.status"));
+  const entry = status.reasoners.find((r) => r.kind === kind);
+  return entry ? { ok: entry.ok, why: entry.why, model: status.llm.model } : { ok: false, why: `the master does not offer ${kind}`, model: null };
+}
+
+const modelsSchema = z.object({
+  models: z.array(z.object({ id: z.string(), has_config: z.boolean(), libs: z.array(z.string()) })),
+  hint: z.string().nullable(),
+});
+
+/** `reasoning.models`: the first model folder WebLLM can load, or why there is none. */
+export async function serverWebLlmModel(): Promise<{ model: { id: string; lib: string } } | { why: string }> {
+  const listing = modelsSchema.parse(await masterQuery("reasoning.models"));
+  for (const m of listing.models) if (m.has_config && m.libs[0] !== undefined) return { model: { id: m.id, lib: m.libs[0] } };
+  return { why: listing.hint ?? "the server has no model folder WebLLM can load" };
+}
+
+/** `reasoning.complete`, checked enough to be used (the server built it). */
+export async function masterComplete(input: CompleteInput, signal: AbortSignal | undefined): Promise<CompleteOutput> {
+  return (await masterMutation("reasoning.complete", input, signal)) as CompleteOutput;
+}
