@@ -11,6 +11,9 @@ export interface ReasonerOption {
 
 const FALLS_BACK = "a being that asks for it falls back to the deterministic reasoner and says why";
 
+/** "<why>; <what happens>", without a stray full stop from `why`. */
+const fallsBack = (why: string) => `${why.replace(/\.\s*$/u, "")}; ${FALLS_BACK}`;
+
 /** What the master says of a reasoner kind; a master that cannot be asked says so. */
 async function fromServer(kind: "webllm" | "openai_compatible"): Promise<{ ok: boolean; why: string }> {
   try {
@@ -44,13 +47,13 @@ export async function reasonerOptions(): Promise<ReasonerOption[]> {
         ? `no WebGPU adapter in this browser; ${FALLS_BACK}`
         : webllmOk
           ? `runs in this tab's one LLM worker: ${webllm.why}`
-          : `${webllm.why}; ${FALLS_BACK}`,
+          : fallsBack(webllm.why),
     },
     {
       choice: "openai",
       label: "OpenAI-compatible",
       available: endpoint.ok,
-      why: endpoint.ok ? `proxied by the master, which keeps the key: ${endpoint.why}` : `${endpoint.why}; ${FALLS_BACK}`,
+      why: endpoint.ok ? `proxied by the master, which keeps the key: ${endpoint.why}` : fallsBack(endpoint.why),
     },
   ];
 }
