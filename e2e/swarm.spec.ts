@@ -6,17 +6,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Locator, type Page } from "@playwright/test";
+import { chromiumLaunchOptions } from "./chromium";
 import { expect, test } from "./fixtures";
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 
 function card(page: Page, soul: string): Locator {
   return page.locator(`[data-testid="swarm-being"][data-soul="${soul}"]`);
@@ -143,7 +134,7 @@ test("a second tab cannot run the same being, and takes over when the first tab 
 test("beings and their micro-worlds survive a browser restart", async ({ baseURL, unique }) => {
   const dir = mkdtempSync(join(tmpdir(), "luxos-swarm-"));
   try {
-    const launch = () => chromium.launchPersistentContext(dir, { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, baseURL: baseURL! });
+    const launch = () => chromium.launchPersistentContext(dir, { ...chromiumLaunchOptions, baseURL: baseURL! });
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
     await openSwarm(page);

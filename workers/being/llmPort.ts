@@ -4,8 +4,9 @@
  * MessagePort and hands the other end to the being's worker, which speaks `LlmWorkerApi` over it.
  * So every being in the tab shares one engine and one request queue.
  */
-import { expose, proxy, wrap, type Remote } from "comlink";
+import { expose } from "comlink";
 import type { LlmWorkerApi } from "../../lib/reason";
+import { connectLlmWorker } from "../llm/connectLlmWorker";
 
 /**
  * The page's end: `llm` (the tab's LLM worker) exposed on `port`, minus what one being must not do
@@ -42,15 +43,5 @@ export function serveLlmPort(llm: LlmWorkerApi, port: MessagePort): () => void {
 
 /** The being worker's end: `LlmWorkerApi` over the port the page handed it. */
 export function llmOverPort(port: MessagePort): LlmWorkerApi {
-  const remote: Remote<LlmWorkerApi> = wrap<LlmWorkerApi>(port);
-  return {
-    detect: (request) => remote.detect(request),
-    load: (request) => remote.load(request),
-    chat: (request) => remote.chat(request),
-    cancel: (id) => remote.cancel(id),
-    subscribe: (listener) => remote.subscribe(proxy(listener)),
-    unsubscribe: (id) => remote.unsubscribe(id),
-    status: () => remote.status(),
-    unload: () => remote.unload(),
-  };
+  return connectLlmWorker(port).api;
 }

@@ -4,7 +4,7 @@ import { createWebLlmReasoner } from "../../lib/reason/createWebLlmReasoner";
 import type { LlmChatRequest, LlmLoadRequest, LlmProgress } from "../../lib/reason/llmWorkerProtocol";
 import { ReasonerError } from "../../lib/reason/ReasonerError";
 import { createLlmHost, type EngineProgress, type GpuAdapterLike, type LlmEngine, type LlmHostDeps } from "./createLlmHost";
-import { connectLlmWorker } from "./getLlmWorker";
+import { connectLlmWorker } from "./connectLlmWorker";
 
 const MODEL: LlmLoadRequest = { model: { id: "Tiny-q4f32_1-MLC", lib: "tiny-webgpu" }, origin: "http://127.0.0.1:3000" };
 const F16: LlmLoadRequest = { model: { id: "Tiny-q4f16_1-MLC", lib: "tiny-webgpu" }, origin: "http://127.0.0.1:3000" };

@@ -1,4 +1,4 @@
-import { proxy, releaseProxy, wrap, type Endpoint, type Remote } from "comlink";
+import { connectLlmWorker } from "./connectLlmWorker";
 import type { LlmWorkerApi } from "../../lib/reason/llmWorkerProtocol";
 
 /** The page's handle on the LLM worker. */
@@ -7,25 +7,6 @@ export interface LlmWorkerHandle {
   readonly api: LlmWorkerApi;
   /** Idempotent: frees the GPU memory and stops the worker. */
   close(): Promise<void>;
-}
-
-/**
- * The worker's API over any comlink endpoint, with listeners wrapped in `proxy()` so they can cross
- * postMessage (a plain function cannot be cloned).
- */
-export function connectLlmWorker(endpoint: Endpoint): { api: LlmWorkerApi; release(): void } {
-  const remote: Remote<LlmWorkerApi> = wrap<LlmWorkerApi>(endpoint);
-  const api: LlmWorkerApi = {
-    detect: (request) => remote.detect(request),
-    load: (request) => remote.load(request),
-    chat: (request) => remote.chat(request),
-    cancel: (id) => remote.cancel(id),
-    subscribe: (listener) => remote.subscribe(proxy(listener)),
-    unsubscribe: (id) => remote.unsubscribe(id),
-    status: () => remote.status(),
-    unload: () => remote.unload(),
-  };
-  return { api, release: () => remote[releaseProxy]() };
 }
 
 let shared: LlmWorkerHandle | undefined;
