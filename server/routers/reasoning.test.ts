@@ -3,7 +3,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAiCompatibleReasoner } from "../../lib/reason/createOpenAiCompatibleReasoner";
 import { ReasonerError } from "../../lib/reason/ReasonerError";
@@ -14,20 +13,12 @@ import type { LlmEndpoint, ReasoningConfig } from "../llm/config";
 import { closedPort, completion, json, startFakeOpenAi } from "../llm/testing";
 import { createCaller } from "../root";
 import { createContext } from "../trpc";
+import { failure } from "./testing";
 
 // NOTE: the reasoning procedures never touch the master store; a stand-in keeps these tests free of PGlite.
 const NO_STORE = {} as MasterStore;
 const KEY = "sk-test-secret-key-0123456789";
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const caller = (reasoning: ReasoningConfig) => createCaller(createContext(NO_STORE, reasoning));
 const ask = { messages: [{ role: "user" as const, content: "Say hello" }] };

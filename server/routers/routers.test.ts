@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { coreSoul } from "../../lib/coreBeings";
 import { MAX_JSON_BYTES, MAX_TAGS } from "../../lib/constants";
@@ -7,18 +6,10 @@ import type { MasterStore } from "../db/store";
 import { resetStore } from "../db/testing";
 import { createCaller } from "../root";
 import { createContext } from "../trpc";
+import { failure } from "./testing";
 
 const GHOST = "99999999-9999-4999-8999-999999999999";
 
-async function failure(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("tRPC routers", () => {
   let store: MasterStore;
