@@ -12,6 +12,11 @@ describe("loadEnv", () => {
     expect(env).toMatchObject({ port: 4100, dataDir: "/tmp/lux", databaseUrl: "postgres://u:p@db:5432/lux" });
   });
 
+  it("reads LUXOS_SECRET, unset by default", () => {
+    expect(loadEnv({}).secret).toBeUndefined();
+    expect(loadEnv({ LUXOS_SECRET: "k".repeat(32) }).secret).toBe("k".repeat(32));
+  });
+
   it("treats empty values as unset", () => {
     expect(loadEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });
@@ -21,6 +26,7 @@ describe("loadEnv", () => {
     [{ PORT: "70000" }, "PORT"],
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ LUXOS_LOG: "loud" }, "LUXOS_LOG"],
+    [{ LUXOS_SECRET: "too-short" }, "LUXOS_SECRET"],
   ])("stops on a bad value and names the variable: %o", (source, variable) => {
     let error: unknown;
     try {

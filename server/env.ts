@@ -34,6 +34,8 @@ const envSchema = z.object({
     )
     .optional(),
   LUXOS_LLM_API_KEY: z.string().optional(),
+  // NOTE: unset → generated once into <LUXOS_DATA_DIR>/secret (server/rooms/loadSecret.ts).
+  LUXOS_SECRET: z.string().min(32, "LUXOS_SECRET must be at least 32 characters (for example: openssl rand -hex 32)").optional(),
   LUXOS_LLM_MODEL: z.string().optional(),
   LUXOS_LLM_TIMEOUT_MS: z.coerce
     .number({ message: "LUXOS_LLM_TIMEOUT_MS must be a number of milliseconds" })
@@ -57,6 +59,8 @@ export type Env = {
   modelsDir: string;
   /** The OpenAI-compatible endpoint, when LUXOS_LLM_URL is set. */
   llm: LlmEndpoint | undefined;
+  /** The key room invites are signed with (HMAC-SHA256); undefined → generated into `<dataDir>/secret`. */
+  secret: string | undefined;
 };
 
 export class EnvError extends Error {
@@ -102,6 +106,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
           ...(e.LUXOS_LLM_MODEL && { model: e.LUXOS_LLM_MODEL }),
         }
       : undefined,
+    secret: e.LUXOS_SECRET,
   };
 }
 

@@ -3,6 +3,7 @@ import { beingsRouter } from "./routers/beings";
 import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
+import { roomsRouter } from "./routers/rooms";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The whole tRPC API, one router per domain. */
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   relationships: relationshipsRouter,
   master: masterRouter,
   reasoning: reasoningRouter,
+  rooms: roomsRouter,
 });
 
 export type AppRouter = typeof appRouter;

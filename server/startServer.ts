@@ -10,7 +10,9 @@ import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
 import { describeEndpoint } from "./llm/openAiCompatible";
+import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
+import { loadSecret } from "./rooms/loadSecret";
 
 const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
 /** Folders and files whose change makes the production build stale. */
@@ -20,7 +22,7 @@ export interface RunningServer {
   url: string;
   store: MasterStore;
   server: Server;
-  /** Idempotent: stops accepting, closes Next.js and the store. */
+  /** Idempotent: stops accepting, closes the rooms (storing what is queued), Next.js and the store. */
   close(): Promise<void>;
 }
 
@@ -63,8 +65,16 @@ export async function startServer(env: Env): Promise<RunningServer> {
   await app.prepare();
   const upgradeNext = env.dev ? app.getUpgradeHandler() : undefined;
 
+  const roomSecret = loadSecret(env.secret, env.dataDir);
+  const rooms = createRoomServer({
+    rooms: store.rooms,
+    secret: roomSecret,
+    onError: (error) => env.log !== "silent" && console.error("[luxos] rooms:", error),
+  });
+
   const handleApi = createApiHandler({
     store,
+    roomSecret,
     reasoning: { modelsDir: env.modelsDir, ...(env.llm && { llm: env.llm }) },
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });
@@ -79,7 +89,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       });
   });
   server.on("upgrade", (req, socket: Duplex, head) => {
-    if (handleRoomUpgrade(req, socket)) return;
+    if (handleRoomUpgrade(req, socket, head, rooms)) return;
     if (upgradeNext) void upgradeNext(req, socket, head);
     else socket.destroy();
   });
@@ -100,6 +110,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     server,
     close: () =>
       (closing ??= (async () => {
+        // NOTE: rooms first: their sockets would otherwise hold server.close() open, and queued updates get stored.
+        await rooms.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

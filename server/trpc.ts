@@ -16,10 +16,12 @@ export interface Context {
   store: MasterStore;
   /** The models folder and the OpenAI-compatible endpoint; empty when neither is configured (tests). */
   reasoning: ReasoningConfig;
+  /** The key room invites are signed with; rooms.invite refuses without one. */
+  roomSecret: Uint8Array | undefined;
 }
 
-export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}): Context {
-  return { store, reasoning };
+export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}, roomSecret?: Uint8Array): Context {
+  return { store, reasoning, roomSecret };
 }
 
 // ---------------------------------------------------------------- 2. INITIALIZATION

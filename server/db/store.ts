@@ -4,6 +4,7 @@ import type { SqlDriver, SqlExecutor } from "./driver";
 import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
+import { createRoomsRepo, type RoomsRepo } from "./rooms";
 
 /**
  * The Master Entity's store: the two-table world behind one interface.
@@ -14,6 +15,8 @@ export interface MasterStore {
   readonly kind: SqlDriver["kind"];
   readonly beings: BeingsRepo;
   readonly relationships: RelationshipsRepo;
+  /** Shared rooms (room beings) and their Yjs update logs. */
+  readonly rooms: RoomsRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -33,6 +36,7 @@ export async function createStore(driver: SqlDriver): Promise<MasterStore> {
     kind: driver.kind,
     beings: createBeingsRepo(driver, maintenance),
     relationships: createRelationshipsRepo(driver, maintenance),
+    rooms: createRoomsRepo(driver),
     maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {

@@ -17,6 +17,8 @@ export interface ApiHandlerOptions {
   store: MasterStore;
   /** The models folder (served at `/models/`) and the LLM endpoint the reasoning procedures use. */
   reasoning?: ReasoningConfig;
+  /** The key room invites are signed with (rooms.invite). */
+  roomSecret?: Uint8Array;
   onError?: (error: unknown, path: string | undefined) => void;
 }
 
@@ -49,7 +51,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
  * false for any other path so the caller can pass the request on (to Next.js).
  */
-export function createApiHandler({ store, reasoning = {}, onError }: ApiHandlerOptions) {
+export function createApiHandler({ store, reasoning = {}, roomSecret, onError }: ApiHandlerOptions) {
   const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (await handleModels(req, res)) return true;
@@ -101,7 +103,7 @@ export function createApiHandler({ store, reasoning = {}, onError }: ApiHandlerO
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createContext(store, reasoning),
+      createContext: () => createContext(store, reasoning, roomSecret),
       maxBatchSize: MAX_BATCH_SIZE,
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);

@@ -1,8 +1,9 @@
 import "../serverOnly";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import type { RoomServer } from "./createRoomServer";
 
-/** `/rooms/<roomId>`: the websocket path of shared rooms. */
+/** `/rooms/<roomId>`: the websocket path of shared rooms. A room id is its soul. */
 export const ROOM_PATH = /^\/rooms\/([A-Za-z0-9_-]{1,128})$/;
 
 function refuse(socket: Duplex, status: number, reason: string, message: string): void {
@@ -13,16 +14,16 @@ function refuse(socket: Duplex, status: number, reason: string, message: string)
 }
 
 /**
- * Answers websocket upgrades on `/rooms/<roomId>`. Returns false for other paths.
- * The path is reserved here; the rooms feature (Yjs) plugs its server in at this point.
+ * Answers websocket upgrades on `/rooms/<roomId>` through the room server. Returns false for other paths.
  */
-export function handleRoomUpgrade(req: IncomingMessage, socket: Duplex): boolean {
+export function handleRoomUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, rooms: RoomServer): boolean {
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
   if (!pathname.startsWith("/rooms/")) return false;
-  if (!ROOM_PATH.test(pathname)) {
+  const match = ROOM_PATH.exec(pathname);
+  if (!match) {
     refuse(socket, 400, "Bad Request", "A room id is 1-128 letters, digits, '-' or '_': connect to /rooms/<roomId>.");
     return true;
   }
-  refuse(socket, 503, "Service Unavailable", "Shared rooms are not enabled on this server yet.");
+  rooms.handleUpgrade(req, socket, head, match[1]!.toLowerCase());
   return true;
 }

@@ -10,7 +10,6 @@ import { failure } from "./testing";
 
 const GHOST = "99999999-9999-4999-8999-999999999999";
 
-
 describe("tRPC routers", () => {
   let store: MasterStore;
   let api: ReturnType<typeof createCaller>;

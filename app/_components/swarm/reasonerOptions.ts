@@ -43,11 +43,7 @@ export async function reasonerOptions(): Promise<ReasonerOption[]> {
       choice: "webllm",
       label: "WebLLM",
       available: webllmOk,
-      why: !webgpu
-        ? `no WebGPU adapter in this browser; ${FALLS_BACK}`
-        : webllmOk
-          ? `runs in this tab's one LLM worker: ${webllm.why}`
-          : fallsBack(webllm.why),
+      why: !webgpu ? `no WebGPU adapter in this browser; ${FALLS_BACK}` : webllmOk ? `runs in this tab's one LLM worker: ${webllm.why}` : fallsBack(webllm.why),
     },
     {
       choice: "openai",
