@@ -8,6 +8,10 @@ describe("costOf", () => {
     expect(costOf({ kind: "supervision_tick" }).tiki).toBe(TIKI_COSTS.supervision_tick);
     expect(costOf({ kind: "plan_operation" }).tiki).toBe(TIKI_COSTS.plan_operation);
     expect(costOf({ kind: "master_call" }).tiki).toBe(TIKI_COSTS.master_call);
+    expect(costOf({ kind: "lux_step" }).tiki).toBe(TIKI_COSTS.lux_step);
+    expect(costOf({ kind: "memory_op" }).tiki).toBe(TIKI_COSTS.memory_op);
+    expect(costOf({ kind: "being_call" }).tiki).toBe(TIKI_COSTS.being_call);
+    expect(costOf({ kind: "summon" }).tiki).toBe(TIKI_COSTS.summon);
   });
 
   it("prices metered steps per thousand, rounding up so nothing non-empty is free", () => {

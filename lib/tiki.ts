@@ -34,6 +34,14 @@ export const TIKI_COSTS = {
   master_call: 50,
   /** One second of Pyodide CPU in the sandbox worker. */
   sandbox_per_1k_ms: 200,
+  /** A Lux control step (SET, IF, FOR EACH, EMIT, WAIT): an interpreter dispatch and a trace line. */
+  lux_step: 1,
+  /** A read or write in the being's own micro-world (local SQLite): cheaper than the master, dearer than a comparison. */
+  memory_op: 2,
+  /** Asking another being (Lux CALL): a message each way and the callee's own work. */
+  being_call: 100,
+  /** Creating a being (Lux SUMMON): a soul, a worker, a relationship at the master. */
+  summon: 500,
 } as const satisfies {
   reflex_tick: number;
   situation_tick: number;
@@ -43,6 +51,10 @@ export const TIKI_COSTS = {
   llm_per_1k_tokens: Record<LlmProvider, { in: number; out: number }>;
   master_call: number;
   sandbox_per_1k_ms: number;
+  lux_step: number;
+  memory_op: number;
+  being_call: number;
+  summon: number;
 };
 
 /** One step that costs Tiki. */
@@ -54,7 +66,11 @@ export type TikiStep =
   | { kind: "embed"; chars: number }
   | { kind: "llm"; provider: LlmProvider; tokensIn: number; tokensOut: number }
   | { kind: "master_call" }
-  | { kind: "sandbox"; ms: number };
+  | { kind: "sandbox"; ms: number }
+  | { kind: "lux_step" }
+  | { kind: "memory_op" }
+  | { kind: "being_call" }
+  | { kind: "summon" };
 
 /** A step with its price in whole Tiki. */
 export interface Cost {
@@ -102,6 +118,10 @@ export function costOf(step: TikiStep): Cost {
     case "supervision_tick":
     case "plan_operation":
     case "master_call":
+    case "lux_step":
+    case "memory_op":
+    case "being_call":
+    case "summon":
       return { step, tiki: c[step.kind] };
     case "embed":
       return { step, tiki: perThousand(quantity("chars", step.chars), c.embed_per_1k_chars) };

@@ -1,0 +1,14 @@
+export type { BinaryOp, ClassifyUsing, Expr, LoadSource, Program, Span, Stmt, StmtKind } from "./ast";
+export { RESERVED_WORDS, STATEMENT_KEYWORDS } from "./ast";
+export { check, type StaticKind } from "./check";
+export { nearestLabel } from "./classify";
+export { closest, editDistance, formatDiagnostic, type Diagnostic } from "./diagnostics";
+export { createMemoryHost, type MemoryHost, type MemoryHostOptions } from "./createMemoryHost";
+export { runLux, runSteps, type LuxRunResult, type LuxStep, type RunOptions } from "./interpret";
+export type { LabelledExample, LoadRequest, LuxHost } from "./LuxHost";
+export { LuxRuntimeError, type LuxRuntimeReason } from "./LuxRuntimeError";
+export { parse } from "./parse";
+export { tokenize, type Token, type TokenKind } from "./tokenize";
+export { fromJson, kindOf, LuxDocument, summarize, textOf, toJson, type LuxKind, type LuxRecord, type LuxValue } from "./values";
+export { compile } from "./compile";
+export { format } from "./format";
