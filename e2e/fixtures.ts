@@ -83,3 +83,23 @@ export async function addRelationshipInUi(
   await page.getByTestId("rel-submit").click();
   await expect(page.getByTestId("add-relationship-form")).toHaveCount(0);
 }
+
+/**
+ * Spawns a being through the /swarm form (with `reasoner` picked when given) and answers its soul
+ * once its card shows it running.
+ */
+export async function spawnInSwarm(
+  page: Page,
+  name: string,
+  { goal = "learn about the swarm", reasoner }: { goal?: string; reasoner?: "openai" | "webllm" } = {},
+): Promise<string> {
+  await page.getByTestId("spawn-name").fill(name);
+  await page.getByTestId("spawn-goal").fill(goal);
+  if (reasoner) await page.getByTestId(`spawn-reasoner-${reasoner}`).click();
+  await page.getByTestId("spawn-submit").click();
+  const being = page.locator('[data-testid="swarm-being"]', { has: page.getByTestId("being-name").getByText(name, { exact: true }) });
+  await expect(being).toHaveAttribute("data-phase", "running");
+  const soul = await being.getAttribute("data-soul");
+  if (!soul) throw new Error(`the card of ${name} has no soul`);
+  return soul;
+}

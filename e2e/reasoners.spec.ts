@@ -8,9 +8,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import { completion, startFakeOpenAi } from "../server/llm/testing";
-import { expect, test } from "./fixtures";
+import { expect, spawnInSwarm, test } from "./fixtures";
 import { spawnServer, type LuxosServer } from "./spawnServer";
 
 const PORT = Number(process.env["E2E_PORT"] ?? 3100) + 2;
@@ -45,19 +44,6 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Spawns a being with `reasoner` through the form and answers its soul once it runs. */
-async function spawnWith(page: Page, name: string, reasoner: "openai" | "webllm", goal: string): Promise<string> {
-  await page.getByTestId("spawn-name").fill(name);
-  await page.getByTestId("spawn-goal").fill(goal);
-  await page.getByTestId(`spawn-reasoner-${reasoner}`).click();
-  await page.getByTestId("spawn-submit").click();
-  const being = page.locator('[data-testid="swarm-being"]', { has: page.getByTestId("being-name").getByText(name, { exact: true }) });
-  await expect(being).toHaveAttribute("data-phase", "running");
-  const soul = await being.getAttribute("data-soul");
-  if (!soul) throw new Error(`the card of ${name} has no soul`);
-  return soul;
-}
-
 test("a being on the OpenAI-compatible reasoner plans through the master's proxy; the key stays on the server", async ({ page, context, unique }) => {
   const seenByBrowser: { url: string; headers: Record<string, string>; body: string }[] = [];
   context.on("request", (request) => seenByBrowser.push({ url: request.url(), headers: request.headers(), body: request.postData() ?? "" }));
@@ -67,7 +53,7 @@ test("a being on the OpenAI-compatible reasoner plans through the master's proxy
   await expect(option).toHaveAttribute("data-available", "true");
   await expect(option).toContainText("proxied by the master");
   const name = unique("Oracle");
-  const soul = await spawnWith(page, name, "openai", "learn about zebras");
+  const soul = await spawnInSwarm(page, name, { reasoner: "openai", goal: "learn about zebras" });
 
   const card = page.locator(`[data-testid="swarm-being"][data-soul="${soul}"]`);
   await expect(card.getByTestId("being-reasoner")).toContainText(`openai_compatible:${MODEL}`);
@@ -105,7 +91,7 @@ test("a being on WebLLM without WebGPU says so and runs the deterministic reason
   const option = page.getByTestId("spawn-reasoner-webllm");
   await expect(option).toHaveAttribute("data-available", "false");
   await expect(option).toContainText("no WebGPU adapter");
-  const soul = await spawnWith(page, unique("Gpuless"), "webllm", "learn about graphics cards");
+  const soul = await spawnInSwarm(page, unique("Gpuless"), { reasoner: "webllm", goal: "learn about graphics cards" });
   const reasoner = page.locator(`[data-testid="swarm-being"][data-soul="${soul}"]`).getByTestId("being-reasoner");
   await expect(reasoner).toContainText("deterministic");
   await expect(reasoner).toHaveAttribute("title", /asked for WebLLM, which cannot run here: no WebGPU/u);

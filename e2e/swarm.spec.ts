@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Locator, type Page } from "@playwright/test";
 import { chromiumLaunchOptions } from "./chromium";
-import { expect, test } from "./fixtures";
+import { expect, spawnInSwarm, test } from "./fixtures";
 
 function card(page: Page, soul: string): Locator {
   return page.locator(`[data-testid="swarm-being"][data-soul="${soul}"]`);
@@ -15,18 +15,6 @@ function card(page: Page, soul: string): Locator {
 
 async function number(locator: Locator): Promise<number> {
   return Number((await locator.textContent())?.replaceAll(",", "") ?? "NaN");
-}
-
-/** Spawns a being through the form and answers its soul once its card shows it running. */
-async function spawn(page: Page, name: string, goal = "learn about the swarm"): Promise<string> {
-  await page.getByTestId("spawn-name").fill(name);
-  await page.getByTestId("spawn-goal").fill(goal);
-  await page.getByTestId("spawn-submit").click();
-  const being = page.locator('[data-testid="swarm-being"]', { has: page.getByTestId("being-name").getByText(name, { exact: true }) });
-  await expect(being).toHaveAttribute("data-phase", "running");
-  const soul = await being.getAttribute("data-soul");
-  if (!soul) throw new Error(`the card of ${name} has no soul`);
-  return soul;
 }
 
 /** Waits until the being's reflex has ticked past what it shows now. */
@@ -44,7 +32,11 @@ async function openSwarm(page: Page): Promise<void> {
 
 test("three beings spawn, tick, learn, and come back after a reload with their micro-worlds", async ({ page, unique }) => {
   await openSwarm(page);
-  const souls = [await spawn(page, unique("Ada")), await spawn(page, unique("Brin")), await spawn(page, unique("Cleo"), "greet the master")];
+  const souls = [
+    await spawnInSwarm(page, unique("Ada")),
+    await spawnInSwarm(page, unique("Brin")),
+    await spawnInSwarm(page, unique("Cleo"), { goal: "greet the master" }),
+  ];
   for (const soul of souls) {
     await expectTicking(page, soul);
     await expect.poll(() => number(card(page, soul).getByTestId("being-facts"))).toBeGreaterThanOrEqual(1);
@@ -81,7 +73,7 @@ test("three beings spawn, tick, learn, and come back after a reload with their m
 
 test("stop and start: the being goes quiet, then carries on from where it was", async ({ page, unique }) => {
   await openSwarm(page);
-  const soul = await spawn(page, unique("Stopper"));
+  const soul = await spawnInSwarm(page, unique("Stopper"));
   await expectTicking(page, soul);
   const being = card(page, soul);
   await being.getByTestId("being-stop").click();
@@ -102,7 +94,7 @@ test("stop and start: the being goes quiet, then carries on from where it was", 
 
 test("a worker that dies is shown crashed, and Restart brings it back", async ({ page, unique }) => {
   await openSwarm(page);
-  const soul = await spawn(page, unique("Fragile"));
+  const soul = await spawnInSwarm(page, unique("Fragile"));
   await expectTicking(page, soul);
   expect(await page.evaluate((s) => window.__luxos?.swarm?.simulateCrash(s), soul)).toBe(true);
   const being = card(page, soul);
@@ -115,7 +107,7 @@ test("a worker that dies is shown crashed, and Restart brings it back", async ({
 
 test("a second tab cannot run the same being, and takes over when the first tab closes", async ({ page, context, unique }) => {
   await openSwarm(page);
-  const soul = await spawn(page, unique("Solo"));
+  const soul = await spawnInSwarm(page, unique("Solo"));
   await expectTicking(page, soul);
 
   const second = await context.newPage();
@@ -138,7 +130,7 @@ test("beings and their micro-worlds survive a browser restart", async ({ baseURL
     let context = await launch();
     let page = context.pages()[0] ?? (await context.newPage());
     await openSwarm(page);
-    const soul = await spawn(page, unique("Phoenix"));
+    const soul = await spawnInSwarm(page, unique("Phoenix"));
     await expect.poll(() => number(card(page, soul).getByTestId("being-facts"))).toBeGreaterThanOrEqual(1);
     await expectTicking(page, soul);
     await context.close();

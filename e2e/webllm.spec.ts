@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
-import { expect, test } from "./fixtures";
+import { expect, spawnInSwarm, test } from "./fixtures";
 import { spawnServer, type LuxosServer } from "./spawnServer";
 
 const PORT = Number(process.env["E2E_PORT"] ?? 3100) + 3;
@@ -56,13 +56,8 @@ test("a WebLLM being asks our /models/ route for its model, and nothing else out
 
   const option = page.getByTestId("spawn-reasoner-webllm");
   await expect(option).toHaveAttribute("data-available", "true");
-  const name = unique("Local mind");
-  await page.getByTestId("spawn-name").fill(name);
-  await page.getByTestId("spawn-goal").fill("learn about lighthouses");
-  await option.click();
-  await page.getByTestId("spawn-submit").click();
-  const card = page.locator('[data-testid="swarm-being"]', { has: page.getByTestId("being-name").getByText(name, { exact: true }) });
-  await expect(card).toHaveAttribute("data-phase", "running");
+  const soul = await spawnInSwarm(page, unique("Local mind"), { reasoner: "webllm", goal: "learn about lighthouses" });
+  const card = page.locator(`[data-testid="swarm-being"][data-soul="${soul}"]`);
   await expect(card.getByTestId("being-reasoner")).toContainText("webllm");
 
   // The first plan loads the model: WebLLM asks for its config under /models/<id>/.
