@@ -75,6 +75,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const handleApi = createApiHandler({
     store,
     roomSecret,
+    roomServer: rooms,
     reasoning: { modelsDir: env.modelsDir, ...(env.llm && { llm: env.llm }) },
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });
