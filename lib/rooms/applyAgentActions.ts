@@ -8,7 +8,6 @@ import type { Soul } from "../ids";
 import { backOff, claimTask, finishTask, releaseTask } from "./claims";
 import type { AgentAction } from "./roomAgent";
 import { RoomDocError, type RoomDoc } from "./roomDoc";
-import type { MissionId } from "./roomSchema";
 import type { OverrideDecision } from "./override";
 
 export interface AgentContext {
@@ -32,7 +31,7 @@ export function applyAgentActions(room: RoomDoc, actions: readonly AgentAction[]
       case "split":
         try {
           room.addTasks(
-            action.mission as MissionId,
+            action.mission,
             action.tasks.map((t) => ({ id: t.id, title: t.title, detail: t.detail, created_by: ctx.me, at: ctx.now })),
           );
         } catch (error) {
@@ -66,7 +65,8 @@ export function applyAgentActions(room: RoomDoc, actions: readonly AgentAction[]
         say(action.to, action.text, action.reply_to);
         break;
       case "override": {
-        const reason = action.decision.event?.data.reason ?? action.decision.winner.reason;
+        const data = action.decision.event?.data as { reason?: unknown } | undefined;
+        const reason = typeof data?.reason === "string" ? data.reason : action.decision.winner.reason;
         say(`room:${ctx.roomId}`, `override on ${action.task}: ${reason}`);
         ctx.onOverride?.(action.decision);
         break;
