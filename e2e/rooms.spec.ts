@@ -114,6 +114,8 @@ test.describe("rooms across two browsers", () => {
       await b.page.getByTestId("chat-send").click();
       await a.page.getByTestId("chat-text").fill("written at the office");
       await a.page.getByTestId("chat-send").click();
+      await b.page.getByTestId("notes-text").fill("B's plan. ");
+      await a.page.getByTestId("notes-text").fill("A's plan. ");
       await expect(b.page.getByTestId("chat-message")).toHaveCount(1);
       await expect(a.page.getByTestId("chat-message")).toHaveCount(1);
       await b.context.setOffline(false);
@@ -123,6 +125,12 @@ test.describe("rooms across two browsers", () => {
         await expect(page.getByTestId("chat-messages")).toContainText("written on the train");
         await expect(page.getByTestId("chat-messages")).toContainText("written at the office");
       }
+      // the shared notes merge both offline edits, the same on both sides
+      for (const { page } of [a, b]) {
+        await expect(page.getByTestId("notes-text")).toHaveValue(/A's plan\. /);
+        await expect(page.getByTestId("notes-text")).toHaveValue(/B's plan\. /);
+      }
+      expect(await a.page.getByTestId("notes-text").inputValue()).toBe(await b.page.getByTestId("notes-text").inputValue());
       const order = (page: Page) => page.getByTestId("chat-message").evaluateAll((els) => els.map((e) => e.lastElementChild?.textContent));
       expect(await order(a.page)).toEqual(await order(b.page));
     } finally {

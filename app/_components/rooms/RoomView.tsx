@@ -11,6 +11,7 @@ import { ChatPanel } from "./ChatPanel";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { InvitePanel } from "./InvitePanel";
 import { MissionBoard } from "./MissionBoard";
+import { NotesPanel } from "./NotesPanel";
 import { PresenceBar } from "./PresenceBar";
 import { RosterPanel } from "./RosterPanel";
 
@@ -98,6 +99,7 @@ export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: strin
               onRemove={removeBeing}
             />
             {!readOnly && <InvitePanel roomId={roomId} />}
+            <NotesPanel connection={connection} notes={room.notes} readOnly={readOnly} />
           </div>
         </div>
       )}
