@@ -57,7 +57,7 @@ export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: strin
         title={title}
         description={info.data ? `owner ${info.data.owner} · room ${roomId}` : `room ${roomId}`}
         badge={<ConnectionBadge state={state} />}
-        actions={<PresenceBar presence={state.presence} room={room} />}
+        actions={state.status === "refused" ? undefined : <PresenceBar presence={state.presence} room={room} />}
       />
       {state.status === "refused" && (
         <div role="alert" data-testid="room-refused" className="mb-6 rounded-xl border border-rose-200 bg-rose-50 p-5 text-sm text-rose-900">
@@ -80,7 +80,8 @@ export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: strin
           Room agents: {agentErrors.at(-1)}
         </p>
       )}
-      {connection && room && person && (
+      {/* NOTE: a refused invite shows nothing of the room, not even this browser's earlier copy. */}
+      {connection && room && person && state.status !== "refused" && (
         <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
           <div className="grid min-w-0 content-start gap-6">
             <MissionBoard roomId={roomId} room={room} readOnly={readOnly} />
