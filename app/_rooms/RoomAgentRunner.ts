@@ -5,7 +5,7 @@
  * actions to the room document, feeds owned tasks to each being's mind as goals through the worker
  * API (`send({ kind: "goal" })`), and reads back from the being's micro-world how its goal ended.
  */
-import { applyAgentActions, decideAgent, EMPTY_MEMORY, type AgentMemory, type RoomDoc } from "../../lib/rooms";
+import { applyAgentActions, CLAIM_STALE_AFTER_MS, decideAgent, EMPTY_MEMORY, reapStaleClaims, type AgentMemory, type RoomDoc } from "../../lib/rooms";
 import type { Soul } from "../../lib/ids";
 import type { SwarmBeing, SwarmHost } from "../_swarm/SwarmHost";
 
@@ -13,6 +13,8 @@ import type { SwarmBeing, SwarmHost } from "../_swarm/SwarmHost";
 export const AGENT_TICK_MS = 400;
 /** How often a working being's micro-world is asked whether its goal ended. */
 const GOAL_POLL_MS = 1_000;
+/** How often this browser tidies the board: lapsed claims deleted, vanished peers' beings marked as left. */
+const TIDY_MS = 5_000;
 /** The priority of a room task among the being's goals: above its own genesis goal, below answering someone. */
 const TASK_GOAL_PRIORITY = 10;
 
@@ -50,6 +52,9 @@ export class RoomAgentRunner {
   private readonly timer: ReturnType<typeof setInterval>;
   private closed = false;
   private messageSeq = 0;
+  private lastTidy = 0;
+  /** Peers hosting running beings that are not present, and since when. */
+  private readonly missingSince = new Map<string, number>();
 
   constructor(
     private readonly room: RoomDoc,
@@ -60,6 +65,8 @@ export class RoomAgentRunner {
     private souls: () => readonly string[],
     private readonly onError: (soul: string, error: unknown) => void,
     private readonly readOnly: () => boolean,
+    /** The peers present in the room now, or null while this browser is not connected (then it cannot tell). */
+    private readonly presentPeers: () => ReadonlySet<string> | null,
   ) {
     this.timer = setInterval(() => this.tick(), AGENT_TICK_MS);
   }
@@ -73,6 +80,14 @@ export class RoomAgentRunner {
   private tick(): void {
     if (this.closed || this.readOnly()) return;
     const now = Date.now();
+    if (now - this.lastTidy >= TIDY_MS) {
+      this.lastTidy = now;
+      try {
+        this.tidy(now);
+      } catch (error) {
+        this.onError("room", error);
+      }
+    }
     for (const soul of this.souls()) {
       try {
         this.tickBeing(soul as Soul, now);
@@ -80,6 +95,26 @@ export class RoomAgentRunner {
         this.onError(soul, error);
       }
     }
+  }
+
+  /**
+   * A browser that closed without saying goodbye leaves its beings "running" on the roster and their
+   * claims alive. Any connected peer marks them as left once their host has been absent from presence
+   * for CLAIM_STALE_AFTER_MS; their claims then lapse like any leaver's, and lapsed claims are deleted.
+   */
+  private tidy(now: number): void {
+    const present = this.presentPeers();
+    if (!present) return;
+    for (const [soul, entry] of this.room.roster()) {
+      if (entry.status !== "running" || present.has(entry.host)) {
+        this.missingSince.delete(entry.host);
+        continue;
+      }
+      const since = this.missingSince.get(entry.host) ?? now;
+      this.missingSince.set(entry.host, since);
+      if (now - since >= CLAIM_STALE_AFTER_MS) this.room.setStatus(soul, "left", now);
+    }
+    reapStaleClaims(this.room, now);
   }
 
   private tickBeing(soul: Soul, now: number): void {

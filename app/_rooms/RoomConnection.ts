@@ -31,6 +31,8 @@ export interface Presence {
   readonly id: string;
   readonly name: string;
   readonly color: string;
+  /** The browser (room peer) this person is in: the host of the beings it runs. */
+  readonly peer: string | null;
   /** The soul of the being this person is looking at, if any. */
   readonly lookingAt: string | null;
 }
@@ -64,6 +66,7 @@ function presenceOf(awareness: WebsocketProvider["awareness"], selfId: number): 
     const user = (state as { user?: unknown }).user as { id?: unknown; name?: unknown; color?: unknown } | undefined;
     if (!user || typeof user.name !== "string" || typeof user.id !== "string") continue;
     const lookingAt = (state as { lookingAt?: unknown }).lookingAt;
+    const peer = (state as { peer?: unknown }).peer;
     out.push({
       clientId,
       self: clientId === selfId,
@@ -71,6 +74,7 @@ function presenceOf(awareness: WebsocketProvider["awareness"], selfId: number): 
       name: user.name.slice(0, 60),
       color: typeof user.color === "string" && /^#[0-9a-f]{6}$/i.test(user.color) ? user.color : "#64748b",
       lookingAt: typeof lookingAt === "string" ? lookingAt : null,
+      peer: typeof peer === "string" ? peer : null,
     });
   }
   return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
@@ -129,6 +133,7 @@ export class RoomConnection {
     this.provider = provider;
     provider.awareness.setLocalStateField("user", { id: person.id, name: person.name, color: person.color });
     provider.awareness.setLocalStateField("lookingAt", null);
+    provider.awareness.setLocalStateField("peer", person.peer);
     provider.on("status", ({ status }) => {
       if (status === "connected") {
         this.openedThisAttempt = true;

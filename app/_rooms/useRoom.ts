@@ -86,6 +86,11 @@ export function useRoom(roomId: string, token: string | null): UseRoom {
       () => mineRef.current,
       (soul, error) => setAgentErrors((list) => [...list.slice(-9), `${soul.slice(0, 8)}: ${error instanceof Error ? error.message : String(error)}`]),
       () => connection.readOnly,
+      () => {
+        const snapshot = connection.snapshot();
+        if (snapshot.status !== "connected" || !snapshot.synced) return null;
+        return new Set(snapshot.presence.map((p) => p.peer).filter((peer): peer is string => peer !== null));
+      },
     );
     return () => runner.close();
   }, [connection, host, person, roomId]);
