@@ -60,7 +60,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
     `reasoners: deterministic; WebLLM weights from ${env.modelsDir}; ${env.llm ? `OpenAI-compatible at ${describeEndpoint(env.llm.url)}` : "no LUXOS_LLM_URL"}`,
   );
 
-  const app = next({ dev: env.dev, dir: ROOT, hostname: env.host, port: env.port, quiet: env.log === "silent" });
+  // NOTE: on its first request Next.js adds its own 'upgrade' listener to the request's server, and in production
+  // that listener ends every upgrade it does not know, such as a room's while the room is still loading. Next is
+  // given a server that never listens to attach to; upgrades reach it only through the handler below (dev HMR).
+  const nextUpgradeSink = createServer();
+  const app = next({ dev: env.dev, dir: ROOT, hostname: env.host, port: env.port, quiet: env.log === "silent", httpServer: nextUpgradeSink });
   const handleNext = app.getRequestHandler();
   await app.prepare();
   const upgradeNext = env.dev ? app.getUpgradeHandler() : undefined;
@@ -75,6 +79,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const handleApi = createApiHandler({
     store,
     roomSecret,
+    roomServer: rooms,
     reasoning: { modelsDir: env.modelsDir, ...(env.llm && { llm: env.llm }) },
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });

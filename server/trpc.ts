@@ -9,6 +9,7 @@ import { ZodError } from "zod";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
 import type { ReasoningConfig } from "./llm/config";
+import type { RoomServer } from "./rooms/createRoomServer";
 
 // ---------------------------------------------------------------- 1. CONTEXT
 
@@ -18,10 +19,12 @@ export interface Context {
   reasoning: ReasoningConfig;
   /** The key room invites are signed with; rooms.invite refuses without one. */
   roomSecret: Uint8Array | undefined;
+  /** The live room documents; rooms.postMission writes through it. Undefined where no room server runs. */
+  roomServer: Pick<RoomServer, "write"> | undefined;
 }
 
-export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}, roomSecret?: Uint8Array): Context {
-  return { store, reasoning, roomSecret };
+export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}, roomSecret?: Uint8Array, roomServer?: Pick<RoomServer, "write">): Context {
+  return { store, reasoning, roomSecret, roomServer };
 }
 
 // ---------------------------------------------------------------- 2. INITIALIZATION

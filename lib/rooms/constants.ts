@@ -16,3 +16,11 @@ export const MAX_BRIEF_LENGTH = 8_000;
 export const MAX_MESSAGE_TEXT_LENGTH = 16_000;
 /** Why a directive was given or a task failed: a paragraph. */
 export const MAX_REASON_LENGTH = 2_000;
+/** A mission splits into at most this many tasks: a board a person can take in at a glance. */
+export const MAX_TASKS_PER_MISSION = 12;
+/** A being waits this long after its claim before it trusts it has won: claims from peers a round trip away arrive within it. */
+export const CLAIM_SETTLE_MS = 1_500;
+/** A mission nobody has split this long after it was posted is split by any being, not only the lowest soul. */
+export const SPLIT_GRACE_MS = 5_000;
+/** A task whose goal the being's mind has neither achieved nor abandoned by then is given up as failed. */
+export const WORK_TIMEOUT_MS = 5 * 60_000;

@@ -30,3 +30,6 @@ export {
   type OverrideData,
   type OverrideDecision,
 } from "./override";
+export { splitMission, type SplitTask } from "./splitMission";
+export { consensusSkips, decideAgent, EMPTY_MEMORY, goalIdOf, type AgentAction, type AgentInput, type AgentMemory, type AgentSignals } from "./roomAgent";
+export { applyAgentActions, type AgentContext } from "./applyAgentActions";

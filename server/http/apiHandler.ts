@@ -4,6 +4,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
 import type { MasterStore } from "../db/store";
 import type { ReasoningConfig } from "../llm/config";
+import type { RoomServer } from "../rooms/createRoomServer";
 import { createModelsHandler } from "../llm/serveModels";
 import { appRouter } from "../root";
 import { createContext } from "../trpc";
@@ -19,6 +20,8 @@ export interface ApiHandlerOptions {
   reasoning?: ReasoningConfig;
   /** The key room invites are signed with (rooms.invite). */
   roomSecret?: Uint8Array;
+  /** The live rooms (rooms.postMission writes into them). */
+  roomServer?: Pick<RoomServer, "write">;
   onError?: (error: unknown, path: string | undefined) => void;
 }
 
@@ -51,7 +54,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
  * false for any other path so the caller can pass the request on (to Next.js).
  */
-export function createApiHandler({ store, reasoning = {}, roomSecret, onError }: ApiHandlerOptions) {
+export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer, onError }: ApiHandlerOptions) {
   const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (await handleModels(req, res)) return true;
@@ -103,7 +106,7 @@ export function createApiHandler({ store, reasoning = {}, roomSecret, onError }:
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createContext(store, reasoning, roomSecret),
+      createContext: () => createContext(store, reasoning, roomSecret, roomServer),
       maxBatchSize: MAX_BATCH_SIZE,
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);

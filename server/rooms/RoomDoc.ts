@@ -17,6 +17,9 @@ export interface RoomDocLimits {
   compactAfterUpdates: number;
 }
 
+/** The origin of the server's own writes: stored and sent to every peer. */
+const SERVER_ORIGIN = Symbol("room-server");
+
 export type ApplyResult = "applied" | "too-large" | "malformed";
 
 /**
@@ -82,6 +85,21 @@ export class RoomDoc {
     } catch {
       return "malformed";
     }
+  }
+
+  /**
+   * Runs a change the server makes itself (the master posting a mission) as one transaction. It is
+   * stored and broadcast like a peer's update. Returns "too-large" without changing anything when
+   * the document is already at its cap, and refuses while the room is broken.
+   */
+  write<T>(fn: (doc: Y.Doc) => T): { ok: true; value: T } | { ok: false; reason: "too-large" | "broken" } {
+    if (this.failed) return { ok: false, reason: "broken" };
+    if (this.bytes >= this.limits.maxDocBytes) return { ok: false, reason: "too-large" };
+    let value!: T;
+    this.doc.transact(() => {
+      value = fn(this.doc);
+    }, SERVER_ORIGIN);
+    return { ok: true, value };
   }
 
   /** Resolves once every accepted update is stored. */

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
+import type * as Y from "yjs";
 import { StoreError } from "../db/errors";
 import type { RoomsRepo } from "../db/rooms";
 import { COMPACT_AFTER_UPDATES, EVICT_AFTER_MS, MAX_DOC_BYTES, MAX_MESSAGE_BYTES, RATE_BURST, RATE_PER_SECOND } from "./constants";
@@ -11,6 +12,17 @@ import { CloseCode, READ_ONLY_REASON, type RoomRole } from "./protocol";
 import { RoomDoc, type RoomPeer } from "./RoomDoc";
 import { encodeAwareness, encodePermissionDenied, encodeSyncStep1, encodeSyncStep2, isEmptyUpdate, parseFrame } from "./roomMessages";
 import { TokenBucket } from "./TokenBucket";
+
+/** A server-side change to a room was refused; `reason` says why. */
+export class RoomWriteError extends Error {
+  override readonly name = "RoomWriteError";
+  constructor(
+    readonly reason: "too-large" | "broken" | "closing",
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface RoomServerOptions {
   rooms: RoomsRepo;
@@ -29,6 +41,12 @@ export interface RoomServerOptions {
 export interface RoomServer {
   /** Checks the invite, loads the room and completes the upgrade, or answers 401/403/404 and destroys the socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): void;
+  /**
+   * Changes a room's document on the server (loading it when no one is connected), waits until the
+   * change is stored in the master, and answers what `fn` returned. Peers receive it like any update.
+   * Throws a StoreError NOT_FOUND for an unknown room and a RoomWriteError when the room cannot take it.
+   */
+  write<T>(roomId: string, fn: (doc: Y.Doc) => T): Promise<T>;
   /** How many rooms are loaded and how many connections are open. */
   stats(): { rooms: number; connections: number };
   /** Whether the room's document is in memory now. */
@@ -224,6 +242,25 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
         onError(error);
         refuse(socket, 500, "The room could not be opened; it was logged. Try again.");
       });
+    },
+    async write(roomId, fn) {
+      if (closing) throw new RoomWriteError("closing", "The server is shutting down; try again in a moment.");
+      await options.rooms.get(roomId);
+      const entry = acquire(roomId);
+      let room: RoomDoc | undefined;
+      try {
+        room = await entry.room;
+        const result = room.write(fn);
+        if (!result.ok)
+          throw result.reason === "too-large"
+            ? new RoomWriteError("too-large", "The room document is full, so nothing more can be posted to it.")
+            : new RoomWriteError("broken", "The room is reloading after a storage failure; try again in a moment.");
+        await room.flushed();
+        if (room.broken) throw new RoomWriteError("broken", "The change could not be stored in the master; try again in a moment.");
+        return result.value;
+      } finally {
+        release(roomId, room);
+      }
     },
     stats: () => ({ rooms: loaded.size, connections: sockets.size }),
     isLoaded: (roomId) => loaded.has(roomId),

@@ -6,6 +6,7 @@ import { StoreBadge } from "./StoreBadge";
 const LINKS = [
   { href: "/beings", label: "Beings" },
   { href: "/swarm", label: "Swarm" },
+  { href: "/rooms", label: "Rooms" },
 ] as const;
 
 /** The top bar: brand, sections, and the master's status. */
