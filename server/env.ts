@@ -43,6 +43,8 @@ const envSchema = z.object({
     .min(1_000, "LUXOS_LLM_TIMEOUT_MS must be between 1000 and 600000")
     .max(600_000, "LUXOS_LLM_TIMEOUT_MS must be between 1000 and 600000")
     .default(120_000),
+  // NOTE: off by default: a being must not reach the master's own network (SSRF); tests and trusted local setups turn it on.
+  LUXOS_FETCH_ALLOW_PRIVATE: z.enum(["0", "1"], { message: "LUXOS_FETCH_ALLOW_PRIVATE is 0 or 1" }).default("0"),
 });
 
 export type Env = {
@@ -61,6 +63,8 @@ export type Env = {
   llm: LlmEndpoint | undefined;
   /** The key room invites are signed with (HMAC-SHA256); undefined → generated into `<dataDir>/secret`. */
   secret: string | undefined;
+  /** Whether Lux `LOAD url` may fetch loopback and private addresses through the master. */
+  fetchAllowPrivate: boolean;
 };
 
 export class EnvError extends Error {
@@ -107,6 +111,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         }
       : undefined,
     secret: e.LUXOS_SECRET,
+    fetchAllowPrivate: e.LUXOS_FETCH_ALLOW_PRIVATE === "1",
   };
 }
 

@@ -76,6 +76,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     store,
     roomSecret,
     reasoning: { modelsDir: env.modelsDir, ...(env.llm && { llm: env.llm }) },
+    luxFetch: { allowPrivate: env.fetchAllowPrivate },
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });
 

@@ -9,6 +9,7 @@ import { ZodError } from "zod";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
 import type { ReasoningConfig } from "./llm/config";
+import type { FetchPolicy } from "./lux/fetchUrl";
 
 // ---------------------------------------------------------------- 1. CONTEXT
 
@@ -18,10 +19,17 @@ export interface Context {
   reasoning: ReasoningConfig;
   /** The key room invites are signed with; rooms.invite refuses without one. */
   roomSecret: Uint8Array | undefined;
+  /** What Lux `LOAD url` may reach through the master; private addresses only when allowed (LUXOS_FETCH_ALLOW_PRIVATE). */
+  luxFetch: FetchPolicy;
 }
 
-export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}, roomSecret?: Uint8Array): Context {
-  return { store, reasoning, roomSecret };
+export function createContext(
+  store: MasterStore,
+  reasoning: ReasoningConfig = {},
+  roomSecret?: Uint8Array,
+  luxFetch: FetchPolicy = { allowPrivate: false },
+): Context {
+  return { store, reasoning, roomSecret, luxFetch };
 }
 
 // ---------------------------------------------------------------- 2. INITIALIZATION

@@ -2,6 +2,7 @@ import "../serverOnly";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
+import type { FetchPolicy } from "../lux/fetchUrl";
 import type { MasterStore } from "../db/store";
 import type { ReasoningConfig } from "../llm/config";
 import { createModelsHandler } from "../llm/serveModels";
@@ -19,6 +20,8 @@ export interface ApiHandlerOptions {
   reasoning?: ReasoningConfig;
   /** The key room invites are signed with (rooms.invite). */
   roomSecret?: Uint8Array;
+  /** What Lux `LOAD url` may reach (lux.fetch); private addresses are refused unless allowed. */
+  luxFetch?: FetchPolicy;
   onError?: (error: unknown, path: string | undefined) => void;
 }
 
@@ -51,7 +54,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
  * false for any other path so the caller can pass the request on (to Next.js).
  */
-export function createApiHandler({ store, reasoning = {}, roomSecret, onError }: ApiHandlerOptions) {
+export function createApiHandler({ store, reasoning = {}, roomSecret, luxFetch, onError }: ApiHandlerOptions) {
   const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (await handleModels(req, res)) return true;
@@ -103,7 +106,7 @@ export function createApiHandler({ store, reasoning = {}, roomSecret, onError }:
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createContext(store, reasoning, roomSecret),
+      createContext: () => createContext(store, reasoning, roomSecret, luxFetch),
       maxBatchSize: MAX_BATCH_SIZE,
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);
