@@ -90,6 +90,49 @@ export interface RecentEvent {
   readonly time: string;
 }
 
+/** A file dropped on the Lux editor, passed into a run for `LOAD file`. */
+export interface LuxFileInput {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** A Lux program to run in the being. */
+export interface LuxRunRequest {
+  readonly source: string;
+  /** Tiki the run may spend (lib/lux DEFAULT_BUDGET when absent). */
+  readonly budget?: number;
+  readonly files?: readonly LuxFileInput[];
+}
+
+/** One step of a Lux run as the page shows it. */
+export interface LuxStepView {
+  readonly index: number;
+  readonly statement: string;
+  readonly line: number;
+  readonly column: number;
+  readonly output: string;
+  readonly tiki: number;
+  readonly spent: number;
+}
+
+/** How a Lux run ended. */
+export interface LuxRunView {
+  readonly ok: boolean;
+  readonly steps: number;
+  readonly spent: number;
+  readonly budget: number;
+  readonly traceid: string;
+  readonly error: { readonly message: string; readonly reason: string; readonly line: number | null; readonly column: number | null } | null;
+  /** Facts REPORTed to the master (through the outbox). */
+  readonly reported: readonly string[];
+  /** The program's variables at the end, each summarised in a line. */
+  readonly variables: Readonly<Record<string, string>>;
+  readonly ms: number;
+}
+
+/** The page's route for CALL: asks another being (running in this tab) and answers its reply as JSON. */
+export type LuxCallBeing = (being: string, input: unknown, timeoutMs: number) => Promise<unknown>;
+
 /** What the worker pushes through the `onEvent` callback. */
 export type BeingWorkerEvent =
   { readonly kind: "status"; readonly status: BeingStatus } | { readonly kind: "notify"; readonly level: "info" | "warning"; readonly text: string };
@@ -127,4 +170,13 @@ export interface BeingWorkerApi {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Subscribes to status pushes and notifications (pass a `Comlink.proxy`). Replaces an earlier subscriber. */
   onEvent(callback: (event: BeingWorkerEvent) => void): Promise<void>;
+  /**
+   * Runs a Lux program in the being (one at a time): steps arrive in batches through `onSteps`, the result when
+   * it ends. `callBeing` routes CALL (pass `Comlink.proxy`s). Rejects when the being is not running here or a run is under way.
+   */
+  runLux(request: LuxRunRequest, onSteps: (steps: readonly LuxStepView[]) => void, callBeing?: LuxCallBeing): Promise<LuxRunView>;
+  /** Interrupts the Lux run under way (it ends with an `interrupted` error); false when none runs. */
+  stopLux(): Promise<boolean>;
+  /** Answers a Lux CALL from another being: what this being knows about the input's question or text. */
+  answerCall(from: string, input: unknown): Promise<unknown>;
 }

@@ -22,3 +22,13 @@ export const DEFAULT_BUDGET = 100_000;
 export const ACTIVITY_SECONDS = 30;
 /** Recent events the page can ask for at once. */
 export const MAX_RECENT_EVENTS = 200;
+/** Rows Lux `LOAD rows from` reads at most: a program's working set, not a table dump. */
+export const LUX_ROWS_CAP = 10_000;
+/** Confidence of a fact a Lux program REPORTs without saying (`{text, confidence}` records say). */
+export const LUX_REPORT_CONFIDENCE = 0.8;
+/** Lux trace events written to the outbox in one transaction: one commit per step would be slow on OPFS. */
+export const LUX_EVENT_BATCH = 200;
+/** Labelled examples CLASSIFY reads from the micro-world or the master. */
+export const LUX_EXAMPLES_CAP = 2_000;
+/** Memories RECALL searches, newest first. */
+export const LUX_RECALL_SEARCHED = 5_000;

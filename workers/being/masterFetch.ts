@@ -42,6 +42,11 @@ export async function masterQuery(path: string, signal: AbortSignal = AbortSigna
   return read(path, await fetch(`/api/trpc/${path}`, { signal }));
 }
 
+/** A tRPC query with input: `GET /api/trpc/<path>?input=<json>`. */
+export async function masterRead(path: string, input: unknown, signal: AbortSignal = AbortSignal.timeout(MASTER_STATUS_TIMEOUT_MS)): Promise<unknown> {
+  return read(path, await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal }));
+}
+
 /** A tRPC mutation: `POST /api/trpc/<path>` with the input as the JSON body. */
 export async function masterMutation(path: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
   const response = await fetch(`/api/trpc/${path}`, {

@@ -66,6 +66,10 @@ function toCell(value: unknown): Cell {
   return JSON.stringify(value) ?? null;
 }
 
+function toText(value: unknown): string {
+  return typeof value === "string" ? value : String(toCell(value) ?? "");
+}
+
 export class MicroWorld {
   private closed = false;
   private inTransaction = false;
@@ -279,6 +283,61 @@ export class MicroWorld {
     } finally {
       stmt.finalize();
     }
+  }
+
+  /**
+   * Rows of one table as records, at most `limit` (Lux `LOAD rows from`). Blobs come as `null` except a
+   * fact's embedding, which Lux has no use for as bytes. Throws a MicroWorldError when there is no such table.
+   */
+  tableRows(table: string, limit: number): { rows: Record<string, string | number | null>[]; truncated: boolean } {
+    this.assertOpen();
+    const exists = this.db.selectValue("SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? AND name NOT LIKE 'sqlite_%'", [table]);
+    if (exists === undefined) {
+      const names = this.tables().map((t) => t.name);
+      throw new MicroWorldError("refused", `No table named ${table} in this being's micro-world; it has ${names.join(", ")}.`);
+    }
+    const rows: Record<string, string | number | null>[] = [];
+    let truncated = false;
+    this.db.exec({
+      sql: `SELECT * FROM "${table.replaceAll('"', '""')}" LIMIT ?`,
+      bind: [limit + 1],
+      rowMode: "object",
+      callback: (row) => {
+        if (rows.length === limit) {
+          truncated = true;
+          return false;
+        }
+        const out: Record<string, string | number | null> = {};
+        for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[k] = v instanceof Uint8Array ? null : toCell(v);
+        rows.push(out);
+        return undefined;
+      },
+    });
+    return { rows, truncated };
+  }
+
+  /** Facts with their stored embeddings, newest first, at most `limit` (offline ASK, RECALL). */
+  factVectors(limit: number): { text: string; embedding: Float32Array; source: string; confidence: number; learnedAt: number }[] {
+    this.assertOpen();
+    return this.db.selectArrays("SELECT text, embedding, source, confidence, learned_at FROM facts ORDER BY learned_at DESC LIMIT ?", [limit]).map((r) => {
+      const blob = r[1] instanceof Uint8Array ? r[1] : new Uint8Array(0);
+      const embedding = new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+      return { text: toText(r[0]), embedding, source: toText(r[2]), confidence: Number(r[3]), learnedAt: Number(r[4]) };
+    });
+  }
+
+  /** Memories of one kind, newest first, at most `limit`, with their data parsed (Lux RECALL and CLASSIFY's examples). */
+  memoriesOf(kind: string, limit: number): { text: string; data: unknown; at: number }[] {
+    this.assertOpen();
+    return this.db.selectArrays("SELECT text, data, at FROM memories WHERE kind = ? ORDER BY id DESC LIMIT ?", [kind, limit]).map((r) => {
+      let data: unknown = null;
+      try {
+        data = typeof r[1] === "string" ? JSON.parse(r[1]) : null;
+      } catch {
+        data = null;
+      }
+      return { text: toText(r[0]), data, at: Number(r[2]) };
+    });
   }
 
   /** Inserts `count` synthetic facts in one transaction (the benchmark); answers milliseconds. */
