@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashEmbed } from "../../lib/embed";
+import { soulSchema } from "../../lib/ids";
 import type { EventEnvelope } from "../../lib/events";
 import { compile, runLux } from "../../lib/lux";
 import { createBeingLuxHost, type LuxWorld } from "../../workers/being/luxHost";
@@ -67,7 +68,7 @@ function memoryWorld(tables: Record<string, Record<string, string | number | nul
   return { world, facts, memories, outbox };
 }
 
-const PARENT = "0190f1e2-7c3a-7b4d-9e5f-0a1b2c3d4e5f";
+const PARENT = soulSchema.parse("0190f1e2-7c3a-7b4d-9e5f-0a1b2c3d4e5f");
 
 function program(source: string) {
   const { program, diagnostics } = compile(source);
@@ -108,11 +109,12 @@ describe.each(testBackends())("the being's Lux host on $name", (backend) => {
     });
     expect(result.error).toBeNull();
     const child = result.variables.get("child") as { soul: string; name: string };
+    const childSoul = soulSchema.parse(child.soul);
     expect(child.name).toBe("watcher-pricing");
-    const record = await store.beings.get(child.soul);
+    const record = await store.beings.get(childSoul);
     expect(record.genesis).toMatchObject({ name: "watcher-pricing", personality: "patient", program: 'REPORT "hi" TO master', summoned_by: PARENT });
     expect(record.tags).toContain("summoned");
-    const links = await store.relationships.list({ source_soul: PARENT, target_soul: child.soul, limit: 10 });
+    const links = await store.relationships.list({ source_soul: PARENT, target_soul: childSoul, limit: 10 });
     expect(links.items).toHaveLength(1);
     expect(links.items[0]!.tags).toEqual(["summoned"]);
   });
