@@ -123,6 +123,14 @@ export class MicroWorld {
     return world;
   }
 
+  /** A micro-world in memory that nothing persists: benchmarks and Node tests of code that runs on the real one. */
+  static async createInMemory(soul: string): Promise<MicroWorld> {
+    const sqlite3 = await loadSqlite();
+    const world = new MicroWorld(sqlite3, new sqlite3.oo1.DB(":memory:", "c"), `:memory:/${soul}`, "memory", { sqliteMs: 0, openMs: 0 });
+    world.migrate();
+    return world;
+  }
+
   private migrate(): void {
     const version = Number(this.db.selectValue("PRAGMA user_version") ?? 0);
     for (let v = version; v < MIGRATIONS.length; v++) {

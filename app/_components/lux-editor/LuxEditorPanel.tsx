@@ -124,7 +124,7 @@ export function LuxEditorPanel({ being }: { being: Being }) {
           <label className="flex items-center gap-1.5 text-xs text-slate-600">
             Budget
             <input
-              className={`${inputClass} h-8 w-28`}
+              className={`${inputClass} h-8 !w-28`}
               inputMode="numeric"
               value={budget}
               onChange={(e) => setBudget(e.target.value)}

@@ -71,6 +71,7 @@ export function createLuxEditor(options: LuxEditorOptions): EditorView {
       highlightActiveLine(),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       luxLanguage,
+      EditorView.lineWrapping,
       check,
       lintGutter(),
       autocompletion({ override: [complete] }),
