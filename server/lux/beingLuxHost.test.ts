@@ -180,7 +180,7 @@ describe.each(testBackends())("the being's Lux host on $name", (backend) => {
     const host = createBeingLuxHost({
       soul: PARENT,
       world,
-      master: { ...masterOver(store), mutation: () => Promise.reject(new TypeError("Failed to fetch")) },
+      master: { ...masterOver(store), read: () => Promise.reject(new TypeError("Failed to fetch")) },
     });
     const result = await runLux(program('ASK master "what slows the nightly import?" AS known'), { host, source: PARENT });
     expect(result.error).toBeNull();

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { cosine, hashEmbed } from "../../lib/embed";
 import type { KnowledgeAskInput } from "../../lib/knowledge/contract";
-import { MasterCallError, masterMutation } from "./masterFetch";
+import { MasterCallError, masterRead } from "./masterFetch";
 
 /** How long ASK waits for the master before it answers from the micro-world. */
 export const ASK_TIMEOUT_MS = 8_000;
@@ -77,7 +77,7 @@ export interface AskOptions {
   readonly signal: AbortSignal;
   /** The micro-world's facts, read only when the master cannot answer. */
   readonly localFacts: () => readonly LocalFact[];
-  /** Calls `knowledge.ask`; defaults to a POST to this origin's master. */
+  /** Calls `knowledge.ask` (a query); defaults to a GET from this origin's master. */
   readonly ask?: (input: KnowledgeAskInput, signal: AbortSignal) => Promise<unknown>;
 }
 
@@ -88,7 +88,7 @@ export interface AskOptions {
  * @example const a = await askMaster("what slows the nightly import?", { k: 5, signal, localFacts: () => world.factVectors(5000) })
  */
 export async function askMaster(question: string, options: AskOptions): Promise<AskAnswer> {
-  const ask = options.ask ?? ((input, signal) => masterMutation("knowledge.ask", input, signal));
+  const ask = options.ask ?? ((input, signal) => masterRead("knowledge.ask", input, signal));
   const signal = AbortSignal.any([options.signal, AbortSignal.timeout(ASK_TIMEOUT_MS)]);
   try {
     const out = askOutputSchema.parse(await ask({ text: question, k: options.k }, signal));

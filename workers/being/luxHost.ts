@@ -184,7 +184,7 @@ export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
         k: ASK_LIMIT,
         signal,
         localFacts: () => world.factVectors(OFFLINE_FACTS_SEARCHED),
-        ask: (input, s) => master.mutation("knowledge.ask", input, s),
+        ask: (input, s) => master.read("knowledge.ask", input, s),
       });
       return fromJson(answer);
     },
