@@ -22,3 +22,18 @@ export const DEFAULT_BUDGET = 100_000;
 export const ACTIVITY_SECONDS = 30;
 /** Recent events the page can ask for at once. */
 export const MAX_RECENT_EVENTS = 200;
+
+/** Events per `events.push` from a being: about 1.5 MB with embeddings, answered well inside SYNC_REQUEST_TIMEOUT_MS on a slow machine. */
+export const SYNC_BATCH_EVENTS = 200;
+/** Bytes of envelopes per push: far below the master's 16 MB body limit, whatever the events carry. */
+export const SYNC_BATCH_BYTES = 2 * 1024 * 1024;
+/** A push not answered this long is abandoned and sent again (the master dedupes by event id, so that is safe). */
+export const SYNC_REQUEST_TIMEOUT_MS = 20_000;
+/** With nothing to send, the outbox is looked at again this often: decisions reach the master within a few seconds. */
+export const SYNC_IDLE_MS = 2_000;
+/** After something is appended, the loop waits this long so a burst of writes leaves in one batch. */
+export const SYNC_NUDGE_MS = 150;
+/** The first retry after a failure waits about this long; each further failure doubles it. */
+export const SYNC_BACKOFF_BASE_MS = 500;
+/** Retries never wait longer than this: a restarted master is found within 15 s, and 1,000 waiting beings cost it ~70 requests/s. */
+export const SYNC_BACKOFF_CAP_MS = 15_000;
