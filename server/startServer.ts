@@ -9,6 +9,7 @@ import { openStore } from "./db/openStore";
 import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
+import { createPrecacheHandler, readPrecacheListing } from "./http/precache";
 import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
@@ -79,7 +80,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });
 
+  // NOTE: the service worker's list of what to store offline, and the build header on every answer that tells it a new build is out.
+  const handlePrecache = createPrecacheHandler(env.dev ? null : readPrecacheListing(ROOT));
+
   const server = createServer((req, res) => {
+    if (handlePrecache(req, res)) return;
     handleApi(req, res)
       .then((handled) => (handled ? undefined : handleNext(req, res)))
       .catch((error: unknown) => {

@@ -6,7 +6,7 @@
 import { createEvent, type EventEnvelope } from "../../lib/events";
 import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAction, type MindLayer, type MindState } from "../../lib/mind";
 import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
-import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS } from "./constants";
+import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_MAX_FACTS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
 import { masterPushEvents } from "./masterFetch";
 import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
@@ -188,7 +188,11 @@ export class BeingRuntime {
    * event, all in one transaction. Answers the event ids.
    */
   learn(texts: readonly string[]): string[] {
-    const facts = texts.map((t) => t.trim()).filter((t) => t.length > 0);
+    // NOTE: the page is trusted code, but comlink carries whatever it is given.
+    const raw: unknown = texts;
+    if (!Array.isArray(raw) || !raw.every((t): t is string => typeof t === "string")) throw new Error("learn takes a list of texts, one fact each.");
+    const facts = raw.map((t) => t.trim()).filter((t) => t.length > 0);
+    if (facts.length > TEACH_MAX_FACTS) throw new Error(`Teach at most ${TEACH_MAX_FACTS.toLocaleString("en")} facts at once; split the list.`);
     if (facts.length === 0) return [];
     const ids = this.world.write(() => {
       const written = facts.map((text) => this.world.learn(text, "teach", TAUGHT_CONFIDENCE));
@@ -220,7 +224,17 @@ export class BeingRuntime {
     if (!this.world.isOpen) return this.lastSync;
     if (this.sync) return this.sync.status();
     const depth = this.world.depth();
-    return { state: "idle", depth, refused: this.world.refused(), sent: 0, lastSyncAt: null, lastAttemptAt: null, lastError: null, attempts: 0, nextAttemptAt: null };
+    return {
+      state: "idle",
+      depth,
+      refused: this.world.refused(),
+      sent: 0,
+      lastSyncAt: null,
+      lastAttemptAt: null,
+      lastError: null,
+      attempts: 0,
+      nextAttemptAt: null,
+    };
   }
 
   private step(): void {

@@ -240,7 +240,10 @@ export class SyncLoop {
     this.inFlight = controller;
     this.lastAttemptAt = this.clock.now();
     this.setState("sending");
-    const timeout = this.clock.setTimeout(() => controller.abort(new DOMException("the master did not answer in time", "TimeoutError")), this.tuning.requestTimeoutMs);
+    const timeout = this.clock.setTimeout(
+      () => controller.abort(new DOMException("the master did not answer in time", "TimeoutError")),
+      this.tuning.requestTimeoutMs,
+    );
     try {
       const acks = await this.deps.push(events, controller.signal);
       // NOTE: a loop stopped (and perhaps started again) meanwhile has moved on; this answer is no longer its business.

@@ -179,10 +179,10 @@ export class MicroWorld implements OutboxStore {
     const batch: OutboxEntry[] = [];
     let bytes = 0;
     for (const [id, envelope] of rows) {
-      const text = String(envelope);
-      bytes += text.length;
+      if (typeof id !== "string" || typeof envelope !== "string") continue;
+      bytes += envelope.length;
       if (batch.length > 0 && bytes > maxBytes) break;
-      batch.push({ id: String(id), envelope: text });
+      batch.push({ id, envelope });
     }
     return batch;
   }
