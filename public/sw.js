@@ -50,9 +50,22 @@ sw.addEventListener("fetch", (event) => {
   if (url.searchParams.has("_rsc") || request.headers.get("RSC") === "1") return;
   if (request.headers.has("range")) return;
   if (request.mode === "navigate") event.respondWith(page(event, url));
-  else if (url.pathname.startsWith("/_next/static/")) event.respondWith(cacheFirst(request));
+  else if (url.pathname.startsWith("/_next/static/")) event.respondWith(cacheFirst(request).then((r) => (isWorkerScript(request) ? withoutUrl(r) : r)));
   else event.respondWith(networkFirst(request));
 });
+
+function isWorkerScript(request) {
+  return request.destination === "worker" || request.destination === "sharedworker";
+}
+
+/**
+ * The same response with no URL of its own. NOTE: a worker takes its `location` from the response
+ * URL when a service worker answers, and that URL has no fragment; Turbopack passes a worker its
+ * bootstrap in `#params=…`. A response without a URL leaves the worker the URL it was started with.
+ */
+function withoutUrl(response) {
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
 
 /** Fetches the listing and stores every file of that build; answers the cache's name. */
 function storeBuild() {

@@ -128,7 +128,7 @@ class FakeMaster {
   };
 }
 
-const TUNING: SyncTuning = { batchEvents: 10, batchBytes: 1 << 20, requestTimeoutMs: 1_000, idleMs: 500, nudgeMs: 50, backoffBaseMs: 100, backoffCapMs: 2_000 };
+const TUNING: SyncTuning = { batchEvents: 10, batchBytes: 1 << 20, requestTimeoutMs: 1_000, idleMs: 500, nudgeMs: 50, backoffBaseMs: 100, backoffCapMs: 2_000, offlinePollMs: 1_000 };
 
 function setup(tuning: Partial<SyncTuning> = {}, seed = 1) {
   const clock = new FakeClock();
@@ -265,6 +265,18 @@ describe("SyncLoop", () => {
     await clock.advance(0);
     expect(master.requests).toEqual([["a"]]);
     expect(loop.status()).toMatchObject({ state: "idle", depth: 0 });
+  });
+
+  it("notices the network is back even when no online event arrives", async () => {
+    const { clock, outbox, master, loop, net } = setup();
+    net.online = false;
+    outbox.append("a");
+    loop.start();
+    await clock.advance(5_000);
+    expect(loop.status().state).toBe("offline");
+    net.online = true;
+    await clock.advance(TUNING.offlinePollMs);
+    expect(master.requests).toEqual([["a"]]);
   });
 
   it("deletes only the acknowledged ids, whatever else the answer names", async () => {

@@ -17,6 +17,7 @@ import {
   SYNC_BATCH_EVENTS,
   SYNC_IDLE_MS,
   SYNC_NUDGE_MS,
+  SYNC_OFFLINE_POLL_MS,
   SYNC_REQUEST_TIMEOUT_MS,
 } from "./constants";
 
@@ -72,6 +73,7 @@ export interface SyncTuning {
   nudgeMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  offlinePollMs: number;
 }
 
 const DEFAULT_TUNING: SyncTuning = {
@@ -82,6 +84,7 @@ const DEFAULT_TUNING: SyncTuning = {
   nudgeMs: SYNC_NUDGE_MS,
   backoffBaseMs: SYNC_BACKOFF_BASE_MS,
   backoffCapMs: SYNC_BACKOFF_CAP_MS,
+  offlinePollMs: SYNC_OFFLINE_POLL_MS,
 };
 
 const realClock: SyncClock = {
@@ -171,11 +174,11 @@ export class SyncLoop {
     this.schedule(0);
   }
 
-  /** The network went away: stop trying until {@link wake}. */
+  /** The network went away: stop trying until {@link wake}, or until `isOnline` says so again. */
   offline(): void {
-    if (!this.running) return;
-    this.cancelTimer();
-    if (!this.inFlight) this.setState("offline");
+    if (!this.running || this.inFlight) return;
+    this.setState("offline");
+    this.schedule(this.tuning.offlinePollMs);
   }
 
   status(): SyncStatus {
@@ -218,7 +221,9 @@ export class SyncLoop {
   private async cycle(): Promise<void> {
     if (!this.running || this.inFlight) return;
     if (!this.deps.isOnline()) {
+      // NOTE: `online` is not always delivered to a worker; asking navigator.onLine now and then costs nothing.
       this.setState("offline");
+      this.schedule(this.tuning.offlinePollMs);
       return;
     }
     let batch: readonly OutboxEntry[];
@@ -318,6 +323,7 @@ export class SyncLoop {
     this.lastError = messageOf(error);
     if (!this.deps.isOnline()) {
       this.setState("offline");
+      this.schedule(this.tuning.offlinePollMs);
       return;
     }
     this.retryLater();

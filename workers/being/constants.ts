@@ -37,5 +37,7 @@ export const SYNC_NUDGE_MS = 150;
 export const SYNC_BACKOFF_BASE_MS = 500;
 /** Retries never wait longer than this: a restarted master is found within 15 s, and 1,000 waiting beings cost it ~70 requests/s. */
 export const SYNC_BACKOFF_CAP_MS = 15_000;
+/** Offline, the loop asks navigator.onLine this often as well as waiting for `online` (which a worker may miss). */
+export const SYNC_OFFLINE_POLL_MS = 2_000;
 /** Facts taught in one call: one transaction, embedded in the worker; more would stall the being for seconds. */
 export const TEACH_MAX_FACTS = 5_000;

@@ -15,7 +15,7 @@ export function OfflineBanner() {
       aria-live="polite"
       data-testid="offline-banner"
       data-state={connectivity}
-      className={`border-b px-4 py-2 text-sm ${offline ? "border-amber-200 bg-amber-50 text-amber-900" : "border-rose-200 bg-rose-50 text-rose-900"}`}
+      className={`sticky top-14 z-20 border-b px-4 py-2 text-sm ${offline ? "border-amber-200 bg-amber-50 text-amber-900" : "border-rose-200 bg-rose-50 text-rose-900"}`}
     >
       <p className="mx-auto flex max-w-6xl items-center gap-2 sm:px-2">
         <span aria-hidden className={`size-2 shrink-0 rounded-full ${offline ? "bg-amber-500" : "animate-pulse bg-rose-500"}`} />
