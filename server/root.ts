@@ -1,5 +1,7 @@
 import "./serverOnly";
 import { beingsRouter } from "./routers/beings";
+import { eventsRouter } from "./routers/events";
+import { knowledgeRouter } from "./routers/knowledge";
 import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
@@ -13,6 +15,8 @@ export const appRouter = createTRPCRouter({
   master: masterRouter,
   reasoning: reasoningRouter,
   rooms: roomsRouter,
+  events: eventsRouter,
+  knowledge: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

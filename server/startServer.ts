@@ -54,8 +54,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   if (!env.dev) ensureBuild(env.build, log);
 
   const store = env.databaseUrl
-    ? await openStore({ kind: "postgres", url: env.databaseUrl, poolSize: env.poolSize })
-    : await openStore({ kind: "pglite", dataDir: env.dataDir });
+    ? await openStore({ kind: "postgres", url: env.databaseUrl, poolSize: env.poolSize, mergeThreshold: env.knowledgeMergeThreshold })
+    : await openStore({ kind: "pglite", dataDir: env.dataDir, mergeThreshold: env.knowledgeMergeThreshold });
   log(`master store: ${store.kind}${store.kind === "pglite" ? ` in ${env.dataDir}` : ""}`);
   log(
     `reasoners: deterministic; WebLLM weights from ${env.modelsDir}; ${env.llm ? `OpenAI-compatible at ${describeEndpoint(env.llm.url)}` : "no LUXOS_LLM_URL"}`,
