@@ -6,7 +6,7 @@
 import { createEvent, type EventEnvelope } from "../../lib/events";
 import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAction, type MindLayer, type MindState } from "../../lib/mind";
 import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
-import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_MAX_FACTS } from "./constants";
+import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_CHUNK, TEACH_MAX_FACTS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
 import { masterPushEvents } from "./masterFetch";
 import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
@@ -185,20 +185,22 @@ export class BeingRuntime {
 
   /**
    * Facts a person taught (the page's Teach box): each becomes a fact and a `knowledge.learned`
-   * event, all in one transaction. Answers the event ids.
+   * event in one transaction, TEACH_CHUNK facts per commit with a pause between commits so the
+   * being keeps ticking and answering heartbeats. Answers the event ids.
    */
-  learn(texts: readonly string[]): string[] {
+  async learn(texts: readonly string[]): Promise<string[]> {
     // NOTE: the page is trusted code, but comlink carries whatever it is given.
     const raw: unknown = texts;
     if (!Array.isArray(raw) || !raw.every((t): t is string => typeof t === "string")) throw new Error("learn takes a list of texts, one fact each.");
     const facts = raw.map((t) => t.trim()).filter((t) => t.length > 0);
     if (facts.length > TEACH_MAX_FACTS) throw new Error(`Teach at most ${TEACH_MAX_FACTS.toLocaleString("en")} facts at once; split the list.`);
-    if (facts.length === 0) return [];
-    const ids = this.world.write(() => {
-      const written = facts.map((text) => this.world.learn(text, "teach", TAUGHT_CONFIDENCE));
-      this.world.remember("taught", facts.length === 1 ? `was taught: ${facts[0]}` : `was taught ${facts.length} facts`);
-      return written;
-    });
+    const ids: string[] = [];
+    for (let start = 0; start < facts.length; start += TEACH_CHUNK) {
+      if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const chunk = facts.slice(start, start + TEACH_CHUNK);
+      ids.push(...this.world.write(() => chunk.map((text) => this.world.learn(text, "teach", TAUGHT_CONFIDENCE))));
+    }
+    if (ids.length > 0) this.world.remember("taught", ids.length === 1 ? `was taught: ${facts[0]}` : `was taught ${ids.length} facts`);
     this.push();
     return ids;
   }

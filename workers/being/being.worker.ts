@@ -44,7 +44,7 @@ const api: BeingWorkerApi = {
   status: () => Promise.resolve(status()),
   heartbeat: () => Promise.resolve(Date.now()),
   send: (input) => Promise.resolve(ready().input(input)),
-  learn: (texts) => Promise.resolve().then(() => ({ ids: ready().learn(texts) })),
+  learn: async (texts) => ({ ids: await ready().learn(texts) }),
   syncNow: () => Promise.resolve(ready().syncNow()),
   query: (sql) => Promise.resolve().then(() => ready().microWorld.query(sql)),
   tables: () => Promise.resolve().then(() => ready().microWorld.tables()),

@@ -23,7 +23,7 @@ export const ACTIVITY_SECONDS = 30;
 /** Recent events the page can ask for at once. */
 export const MAX_RECENT_EVENTS = 200;
 
-/** Events per `events.push` from a being: about 1.5 MB with embeddings, answered well inside SYNC_REQUEST_TIMEOUT_MS on a slow machine. */
+/** Events per `events.push` from a being: about 200 KB, one master transaction answered well inside SYNC_REQUEST_TIMEOUT_MS on a slow machine. */
 export const SYNC_BATCH_EVENTS = 200;
 /** Bytes of envelopes per push: far below the master's 16 MB body limit, whatever the events carry. */
 export const SYNC_BATCH_BYTES = 2 * 1024 * 1024;
@@ -39,5 +39,7 @@ export const SYNC_BACKOFF_BASE_MS = 500;
 export const SYNC_BACKOFF_CAP_MS = 15_000;
 /** Offline, the loop asks navigator.onLine this often as well as waiting for `online` (which a worker may miss). */
 export const SYNC_OFFLINE_POLL_MS = 2_000;
+/** Facts written per commit while being taught: a few hundred ms at most on OPFS, so heartbeats keep coming. */
+export const TEACH_CHUNK = 50;
 /** Facts taught in one call: one transaction, embedded in the worker; more would stall the being for seconds. */
 export const TEACH_MAX_FACTS = 5_000;

@@ -246,8 +246,9 @@ export class MicroWorld implements OutboxStore {
     if (trimmed.length > MAX_FACT_TEXT) throw new MicroWorldError("refused", `A fact is at most ${MAX_FACT_TEXT} characters; split longer text first.`);
     const clamped = Math.min(1, Math.max(0, Number.isFinite(confidence) ? confidence : 0.7));
     const vector = hashEmbed(trimmed);
-    // NOTE: the embedding travels so the master need not embed again; the hash embedder gives it the same bits.
-    const data: LearnedFactData = { text: trimmed, confidence: clamped, embedding: Array.from(vector) };
+    // NOTE: the embedding stays here: the master's hash embedder makes the same bits from the text, and 384 numbers
+    // as JSON would make each outbox row (and each push) about eight times larger.
+    const data: LearnedFactData = { text: trimmed, confidence: clamped };
     const event = createEvent({ type: LEARNED_EVENT_TYPE, source: this.soul, subject: source.slice(0, MAX_SUBJECT_LENGTH) || undefined, data: { ...data } });
     const embedding = new Uint8Array(vector.buffer.slice(0));
     this.write(() => {
