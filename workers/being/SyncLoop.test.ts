@@ -237,6 +237,28 @@ describe("SyncLoop", () => {
     expect(outbox.depth()).toBe(0);
   });
 
+  it("a master too slow for a batch gets smaller ones, and full batches again once they go through", async () => {
+    const { clock, outbox, master, loop } = setup();
+    // The master needs 200 ms per event; the loop waits 1,000 ms.
+    master.fate = () => ({ slow: 0 });
+    const push = master.push;
+    const slowPush: typeof push = (events, signal) =>
+      new Promise((resolve, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason as Error));
+        clock.setTimeout(() => void push(events, signal).then(resolve, reject), 200 * events.length);
+      });
+    const slow = new SyncLoop({ outbox, push: slowPush, isOnline: () => true, clock, random: () => 0.5, tuning: TUNING });
+    loop.stop();
+    for (const id of ids("e", 30)) outbox.append(id);
+    slow.start();
+    await clock.advance(30_000);
+    expect(outbox.depth()).toBe(0);
+    const sizes = master.requests.map((r) => r.length);
+    expect(sizes.slice(0, 3)).toEqual([10, 5, 2]);
+    expect(Math.max(...sizes.slice(3))).toBeLessThanOrEqual(4);
+    slow.stop();
+  });
+
   it("an answer lost after the master stored the batch costs a replay, never a duplicate", async () => {
     const { clock, outbox, master, loop } = setup();
     let first = true;

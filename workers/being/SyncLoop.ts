@@ -102,8 +102,12 @@ function codeOf(error: unknown): string | undefined {
   return typeof data === "object" && data !== null && "code" in data && typeof data.code === "string" ? data.code : undefined;
 }
 
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
 function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.name === "AbortError" || error.name === "TimeoutError" ? "the master did not answer in time" : error.message;
+  if (error instanceof Error) return isTimeout(error) ? "the master did not answer in time" : error.message;
   return String(error);
 }
 
@@ -129,7 +133,7 @@ export class SyncLoop {
   private running = false;
   private state: SyncState = "idle";
   private attempts = 0;
-  /** Halved after a refused batch until the refused event stands alone; grows back after each success. */
+  /** Halved after a refused or timed-out batch (down to one event); doubles back after each success. */
   private batchLimit: number;
   private lastSyncAt: number | null = null;
   private lastAttemptAt: number | null = null;
@@ -279,7 +283,9 @@ export class SyncLoop {
     this.lastSyncAt = this.clock.now();
     this.lastError = null;
     this.attempts = 0;
-    this.batchLimit = Math.min(this.tuning.batchEvents, this.batchLimit * 2);
+    // NOTE: grow back only while answers come quickly, or a slow master would see a timeout every other batch.
+    const tookMs = this.clock.now() - (this.lastAttemptAt ?? this.clock.now());
+    if (tookMs < this.tuning.requestTimeoutMs / 2) this.batchLimit = Math.min(this.tuning.batchEvents, this.batchLimit * 2);
     if (ids.length < batch.length) {
       // The master answered but left some out: they stay, and go again after a pause rather than in a tight loop.
       this.lastError = `the master acknowledged ${ids.length} of ${batch.length} events; the rest will be sent again`;
@@ -315,6 +321,10 @@ export class SyncLoop {
       this.setState("idle");
       this.schedule(0);
       return;
+    }
+    if (isTimeout(error) && batch.length > 1) {
+      // NOTE: a master too slow for this batch gets a smaller one next time (it may still be storing this one: the replay is free).
+      this.batchLimit = Math.max(1, Math.floor(batch.length / 2));
     }
     this.fail(error);
   }
