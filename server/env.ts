@@ -1,6 +1,7 @@
 import "./serverOnly";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MERGE_THRESHOLD } from "../lib/knowledge/constants";
 import type { LlmEndpoint } from "./llm/config";
 
 /**
@@ -45,6 +46,11 @@ const envSchema = z.object({
     .default(120_000),
   // NOTE: off by default: a being must not reach the master's own network (SSRF); tests and trusted local setups turn it on.
   LUXOS_FETCH_ALLOW_PRIVATE: z.enum(["0", "1"], { message: "LUXOS_FETCH_ALLOW_PRIVATE is 0 or 1" }).default("0"),
+  LUXOS_KNOWLEDGE_MERGE_THRESHOLD: z.coerce
+    .number({ message: "LUXOS_KNOWLEDGE_MERGE_THRESHOLD must be a number between 0.5 and 1, such as 0.92" })
+    .min(0.5, "LUXOS_KNOWLEDGE_MERGE_THRESHOLD must be between 0.5 and 1 (lower would merge facts that only share a topic)")
+    .max(1, "LUXOS_KNOWLEDGE_MERGE_THRESHOLD must be between 0.5 and 1 (1 merges only identical vectors)")
+    .default(DEFAULT_MERGE_THRESHOLD),
 });
 
 export type Env = {
@@ -65,6 +71,8 @@ export type Env = {
   secret: string | undefined;
   /** Whether Lux `LOAD url` may fetch loopback and private addresses through the master. */
   fetchAllowPrivate: boolean;
+  /** Cosine similarity at or above which a pushed fact merges into one the master holds. */
+  knowledgeMergeThreshold: number;
 };
 
 export class EnvError extends Error {
@@ -112,6 +120,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       : undefined,
     secret: e.LUXOS_SECRET,
     fetchAllowPrivate: e.LUXOS_FETCH_ALLOW_PRIVATE === "1",
+    knowledgeMergeThreshold: e.LUXOS_KNOWLEDGE_MERGE_THRESHOLD,
   };
 }
 

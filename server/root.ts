@@ -1,6 +1,8 @@
 import "./serverOnly";
 import { beingsRouter } from "./routers/beings";
 import { luxRouter } from "./routers/lux";
+import { eventsRouter } from "./routers/events";
+import { knowledgeRouter } from "./routers/knowledge";
 import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
@@ -15,6 +17,8 @@ export const appRouter = createTRPCRouter({
   reasoning: reasoningRouter,
   rooms: roomsRouter,
   lux: luxRouter,
+  events: eventsRouter,
+  knowledge: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -58,7 +58,9 @@ function memoryWorld(tables: Record<string, Record<string, string | number | nul
     },
     learn(text, source, confidence) {
       facts.push({ text, embedding: hashEmbed(text), source, confidence, learnedAt: Date.now() });
-      outbox.push({ type: "knowledge.learned", data: { text, confidence } } as unknown as EventEnvelope);
+      const id = `fact-${facts.length}`;
+      outbox.push({ id, type: "knowledge.learned", data: { text, confidence } } as unknown as EventEnvelope);
+      return id;
     },
     write: <T>(fn: () => T): T => fn(),
     appendOutbox(events) {

@@ -39,6 +39,32 @@ export interface LayerStatus {
   readonly lastDecisionAt: number | null;
 }
 
+/**
+ * Where a being's sync loop is: `idle` (nothing to send, or waiting for more), `sending` (a push
+ * in flight), `retrying` (the last push failed; `nextAttemptAt` says when), `offline` (the browser
+ * says there is no network; it waits for `online`).
+ */
+export type SyncState = "idle" | "sending" | "retrying" | "offline";
+
+/** The outbox and its way to the master, as the page shows it. */
+export interface SyncStatus {
+  readonly state: SyncState;
+  /** Events in the outbox, the refused ones included. */
+  readonly depth: number;
+  /** Events the master refused (kept, not sent again). */
+  readonly refused: number;
+  /** Events acknowledged since the worker started. */
+  readonly sent: number;
+  /** When the master last acknowledged a batch (this worker's clock), or null. */
+  readonly lastSyncAt: number | null;
+  readonly lastAttemptAt: number | null;
+  /** Why the last attempt failed; null after a success. */
+  readonly lastError: string | null;
+  /** Failed attempts in a row. */
+  readonly attempts: number;
+  readonly nextAttemptAt: number | null;
+}
+
 /** Everything the page shows of a being, pushed a few times a second. Plain JSON. */
 export interface BeingStatus {
   readonly soul: string;
@@ -49,6 +75,8 @@ export interface BeingStatus {
   readonly layers: Readonly<Record<MindLayer, LayerStatus>>;
   readonly budget: { readonly limit: number; readonly spent: number };
   readonly outboxDepth: number;
+  /** The outbox's way to the master (depth, last sync, last error); null while the being is only inspected. */
+  readonly sync: SyncStatus | null;
   readonly facts: number;
   readonly memories: number;
   readonly successRate: number | null;
@@ -166,6 +194,14 @@ export interface BeingWorkerApi {
   query(sql: string): Promise<QueryResult>;
   tables(): Promise<readonly TableInfo[]>;
   recentEvents(limit: number): Promise<readonly RecentEvent[]>;
+  /**
+   * Teaches the being: each text becomes a fact in its micro-world and a `knowledge.learned` event
+   * in its outbox, in one transaction (so the master gets each exactly once, whenever it is
+   * reachable). Blank lines are skipped. Answers the event ids (= the facts' ids at the master).
+   */
+  learn(texts: readonly string[]): Promise<{ readonly ids: readonly string[] }>;
+  /** Sends the outbox now, forgetting any backoff (the Retry button). */
+  syncNow(): Promise<void>;
   /** The being's embedder (`hashEmbed` of lib/embed): one 384-d vector per text, bit for bit what the server computes. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Subscribes to status pushes and notifications (pass a `Comlink.proxy`). Replaces an earlier subscriber. */

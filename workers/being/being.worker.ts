@@ -47,6 +47,8 @@ const api: BeingWorkerApi = {
   status: () => Promise.resolve(status()),
   heartbeat: () => Promise.resolve(Date.now()),
   send: (input) => Promise.resolve(ready().input(input)),
+  learn: async (texts) => ({ ids: await ready().learn(texts) }),
+  syncNow: () => Promise.resolve(ready().syncNow()),
   query: (sql) => Promise.resolve().then(() => ready().microWorld.query(sql)),
   tables: () => Promise.resolve().then(() => ready().microWorld.tables()),
   recentEvents: (limit) => Promise.resolve().then(() => ready().microWorld.recentEvents(Math.max(1, Math.min(200, limit)))),

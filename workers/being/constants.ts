@@ -32,3 +32,24 @@ export const LUX_EVENT_BATCH = 200;
 export const LUX_EXAMPLES_CAP = 2_000;
 /** Memories RECALL searches, newest first. */
 export const LUX_RECALL_SEARCHED = 5_000;
+
+/** Events per `events.push` from a being: about 200 KB, one master transaction answered well inside SYNC_REQUEST_TIMEOUT_MS on a slow machine. */
+export const SYNC_BATCH_EVENTS = 200;
+/** Bytes of envelopes per push: far below the master's 16 MB body limit, whatever the events carry. */
+export const SYNC_BATCH_BYTES = 2 * 1024 * 1024;
+/** A push not answered this long is abandoned and sent again (the master dedupes by event id, so that is safe). */
+export const SYNC_REQUEST_TIMEOUT_MS = 20_000;
+/** With nothing to send, the outbox is looked at again this often: decisions reach the master within a few seconds. */
+export const SYNC_IDLE_MS = 2_000;
+/** After something is appended, the loop waits this long so a burst of writes leaves in one batch. */
+export const SYNC_NUDGE_MS = 150;
+/** The first retry after a failure waits about this long; each further failure doubles it. */
+export const SYNC_BACKOFF_BASE_MS = 500;
+/** Retries never wait longer than this: a restarted master is found within 15 s, and 1,000 waiting beings cost it ~70 requests/s. */
+export const SYNC_BACKOFF_CAP_MS = 15_000;
+/** Offline, the loop asks navigator.onLine this often as well as waiting for `online` (which a worker may miss). */
+export const SYNC_OFFLINE_POLL_MS = 2_000;
+/** Facts written per commit while being taught: a few hundred ms at most on OPFS, so heartbeats keep coming. */
+export const TEACH_CHUNK = 50;
+/** Facts taught in one call: one transaction, embedded in the worker; more would stall the being for seconds. */
+export const TEACH_MAX_FACTS = 5_000;

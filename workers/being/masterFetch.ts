@@ -4,6 +4,7 @@
  * carries tRPC's `data.code`, which `createOpenAiCompatibleReasoner` turns into a reasoner reason.
  */
 import { z } from "zod";
+import type { EventAck } from "../../lib/knowledge/contract";
 import type { CompleteInput, CompleteOutput } from "../../lib/reason";
 
 /** How long the worker waits for a status or listing before it says the master did not answer. */
@@ -85,4 +86,13 @@ export async function serverWebLlmModel(): Promise<{ model: { id: string; lib: s
 /** `reasoning.complete`, checked enough to be used (the server built it). */
 export async function masterComplete(input: CompleteInput, signal: AbortSignal | undefined): Promise<CompleteOutput> {
   return (await masterMutation("reasoning.complete", input, signal)) as CompleteOutput;
+}
+
+const eventAcksSchema = z.object({ acks: z.array(z.object({ id: z.string(), seq: z.number() })) });
+
+/** `events.push`: the master's acknowledgements (`{id, seq}` per event it logged, now or before). */
+export async function masterPushEvents(events: readonly unknown[], signal: AbortSignal): Promise<readonly EventAck[]> {
+  const answer = eventAcksSchema.safeParse(await masterMutation("events.push", { events }, signal));
+  if (!answer.success) throw new MasterCallError("the master answered events.push without acknowledgements; it may be an older version", undefined);
+  return answer.data.acks;
 }
