@@ -12,6 +12,7 @@ import type { EventEnvelope } from "../../lib/events";
 import { compile, runLux } from "../../lib/lux";
 import { createBeingLuxHost, type LuxWorld } from "../../workers/being/luxHost";
 import { MasterCallError } from "../../workers/being/masterFetch";
+import { MicroWorld } from "../../workers/being/microWorld";
 import type { MasterStore } from "../db/store";
 import { testBackends } from "../db/testing";
 import { createCaller } from "../root";
@@ -206,6 +207,35 @@ describe.each(testBackends())("the being's Lux host on $name", (backend) => {
     expect((result.variables.get("b") as unknown[])[0]).toEqual({ text: "refunds take a week", label: "billing" });
     expect(result.variables.get("rows")).toEqual([{ id: 1, text: "refund please" }]);
     expect(result.variables.get("notes")).toEqual({ topic: "pricing" });
+  });
+
+  it("REPORT reaches the master through the real micro-world's outbox, and ASK answers from the master with provenance", async () => {
+    const world = await MicroWorld.createInMemory(PARENT);
+    try {
+      const master = masterOver(store);
+      const host = createBeingLuxHost({ soul: PARENT, world, master });
+      const reported = await runLux(
+        program('REPORT ["the nightly import waits on the index rebuild", {text: "backups finish at 3 am", confidence: 0.95}] TO master'),
+        { host, source: PARENT },
+      );
+      expect(reported.error).toBeNull();
+      host.flush();
+      // what the being's sync loop does: send the outbox with events.push, delete what was acknowledged
+      const entries = world.peek(1_000, 10_000_000);
+      expect(entries.map((e) => (JSON.parse(e.envelope) as { type: string }).type).filter((t) => t === "knowledge.learned")).toHaveLength(2);
+      const acks = (await master.mutation("events.push", { events: entries.map((e) => JSON.parse(e.envelope) as unknown) })) as { acks: { id: string }[] };
+      world.acknowledge(acks.acks.map((a) => a.id));
+      expect(world.depth()).toBe(0);
+
+      const asked = await runLux(program('ASK master "what does the nightly import wait on?" AS known'), { host, source: PARENT });
+      expect(asked.error).toBeNull();
+      const known = asked.variables.get("known") as { offline: boolean; answer: string; hits: { text: string; sources: string[]; confidence: number }[] };
+      expect(known.offline).toBe(false);
+      expect(known.hits[0]).toMatchObject({ text: "the nightly import waits on the index rebuild", sources: ["parent"], confidence: 0.8 });
+      expect(known.answer).toContain("index rebuild");
+    } finally {
+      world.close();
+    }
   });
 
   it("says what to do when CALL has no route, RUN has no sandbox, a file was not dropped, a URL is refused", async () => {

@@ -100,7 +100,8 @@ export async function askMaster(question: string, options: AskOptions): Promise<
       hits: out.hits.map((h) => ({
         text: h.text,
         similarity: Math.round(h.similarity * 1000) / 1000,
-        confidence: h.confidence,
+        // NOTE: the master keeps confidence as a 4-byte float; three decimals are what was taught.
+        confidence: Math.round(h.confidence * 1000) / 1000,
         corroboration: h.corroboration,
         sources: h.sources.map((s) => s.name ?? s.soul),
       })),
