@@ -1,7 +1,7 @@
 /**
  * Lux in the editor (issue 4): type a program with a typo, see the error inline, fix it, run it in the
- * being's worker, see the trace with its costs, and the reported facts in the being's micro-world and
- * at the master. Real Chromium, real server, real worker.
+ * being's worker, see the trace with its costs, and the reported facts reach the master through the
+ * being's outbox and sync loop. Real Chromium, real server, real worker.
  */
 import { mkdirSync } from "node:fs";
 import type { Page } from "@playwright/test";
@@ -23,9 +23,10 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.getByTestId("lux-editor-panel").screenshot({ path: `${dir}/${name}.png` });
 }
 
-async function openEditor(page: Page, name: string): Promise<string> {
+async function openEditor(page: Page, name: string, others: readonly string[] = []): Promise<string> {
   await page.goto("/swarm");
   await expect(page.getByTestId("spawn-submit")).toBeVisible();
+  for (const other of others) await spawnInSwarm(page, other);
   const soul = await spawnInSwarm(page, name);
   // client-side navigation: the tab's swarm host (and the being's worker) stay as they are
   await page.locator(`[data-testid="swarm-being"][data-soul="${soul}"]`).getByTestId("being-name").click();
@@ -73,21 +74,25 @@ test("a typo shows inline, the fixed program runs in the being with a trace, and
   // a REPORT costs one master call (lib/tiki.ts: 50 Tiki), and the running total adds up
   await expect(steps.nth(5).locator("td").nth(4)).toHaveText("50");
   await expect(page.getByTestId("lux-spend-plot")).toBeVisible();
-  await expect(page.getByTestId("lux-reported")).toContainText("lux e2e: a ticket about billing");
-  await expect(page.getByTestId("lux-reported")).toContainText("lux e2e: a ticket about bug");
+  // the facts go through the being's outbox; the panel shows them arrive at the master
+  const reported = page.getByTestId("lux-reported-fact");
+  await expect(reported).toHaveCount(2);
+  await expect(reported.nth(0)).toContainText("lux e2e: a ticket about billing");
+  await expect(reported.nth(1)).toContainText("lux e2e: a ticket about bug");
+  await expect(page.getByTestId("lux-reported")).toHaveAttribute("data-at-master", "2");
   await shot(page, "lux-trace");
 
-  // the facts are in the being's micro-world, on their way to the master through the outbox
+  // they are in the being's micro-world, and the master holds them with the being as their source
   const facts = await page.evaluate(
     async (s) => (await window.__luxos!.swarm!.host.workerApi(s)!.query("SELECT text FROM facts WHERE source = 'lux' ORDER BY id")).rows.map((r) => r[0]),
     soul,
   );
   expect(facts).toEqual(["lux e2e: a ticket about billing", "lux e2e: a ticket about bug"]);
-  const traced = await page.evaluate(
-    async (s) => (await window.__luxos!.swarm!.host.workerApi(s)!.query("SELECT count(*) FROM outbox WHERE type = 'lux.step'")).rows[0]![0],
-    soul,
-  );
-  expect(traced).toBe(7);
+  for (const text of facts as string[]) {
+    const answer = await api.knowledge.ask.query({ text, k: 1, compose: false, sources: [soul] });
+    expect(answer.hits[0]?.similarity).toBeGreaterThan(0.92);
+    expect(answer.hits[0]?.sources.map((s) => s.soul)).toContain(soul);
+  }
 
   // saving keeps the program with the being
   await page.getByTestId("lux-save").click();
@@ -106,4 +111,20 @@ test("a run over its budget stops at the step that could not pay, naming the spe
   await expect(page.getByTestId("lux-error")).toHaveAttribute("data-reason", "over_budget");
   await expect(page.getByTestId("lux-error")).toContainText("REPORT on line 2 costs 50 Tiki (master_call 50) but only 19 of 20 remain (1 spent)");
   await expect(page.getByTestId("lux-step")).toHaveCount(1);
+});
+
+test("CALL asks another being running in this tab, and says plainly when the being is not here", async ({ page, unique }) => {
+  const scout = unique("scout");
+  await openEditor(page, unique("asker"), [scout]);
+  await replaceProgram(page, `CALL being "${scout}" WITH {question: "what are you planning?"} TIMEOUT 10s AS reply\nSET who = reply.from`);
+  await expect(page.getByTestId("lux-diagnostics")).toHaveAttribute("data-count", "0");
+  await page.getByTestId("lux-run").click();
+  await expect(page.getByTestId("lux-result")).toHaveAttribute("data-ok", "true");
+  await expect(page.getByTestId("lux-step").nth(0)).toHaveAttribute("data-statement", "CALL");
+  await expect(page.getByTestId("lux-step").nth(0)).toContainText(`"from":"${scout}"`);
+  await expect(page.getByTestId("lux-step").nth(0).locator("td").nth(4)).toHaveText("100");
+
+  await replaceProgram(page, 'CALL being "nobody-here" WITH "hello" AS reply');
+  await page.getByTestId("lux-run").click();
+  await expect(page.getByTestId("lux-error")).toContainText('CALL on line 1: no being named "nobody-here" runs in this tab\'s swarm');
 });

@@ -146,7 +146,7 @@ export function LuxEditorPanel({ being }: { being: Being }) {
           </p>
         )}
         {(steps.length > 0 || result) && <LuxTrace steps={steps} budget={result?.budget ?? budgetValue} />}
-        {result && <LuxResult result={result} />}
+        {result && <LuxResult soul={being.soul} result={result} />}
         {save.isError && <p className="text-sm text-rose-700">The program was not saved: {save.error.message}</p>}
       </div>
     </Panel>

@@ -1,7 +1,8 @@
 import type { LuxRunView } from "../../../workers/being/api";
+import { ReportedFacts } from "./ReportedFacts";
 
 /** How the run ended: ok or its error, the facts it reported to the master, and its variables. */
-export function LuxResult({ result }: { result: LuxRunView }) {
+export function LuxResult({ soul, result }: { soul: string; result: LuxRunView }) {
   const vars = Object.entries(result.variables);
   return (
     <div className="space-y-2 text-sm" data-testid="lux-result" data-ok={result.ok}>
@@ -19,16 +20,7 @@ export function LuxResult({ result }: { result: LuxRunView }) {
           {"\n"}after {result.steps} steps and {result.spent} Tiki
         </pre>
       )}
-      {result.reported.length > 0 && (
-        <div data-testid="lux-reported">
-          <h3 className="text-xs font-semibold text-slate-700">Reported to the master ({result.reported.length}) — through the outbox</h3>
-          <ul className="mt-1 list-disc space-y-0.5 pl-5 text-xs text-slate-700">
-            {result.reported.slice(0, 50).map((text, i) => (
-              <li key={i}>{text}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {result.reported.length > 0 && <ReportedFacts soul={soul} reported={result.reported} />}
       {vars.length > 0 && (
         <details className="text-xs">
           <summary className="cursor-pointer text-slate-600">Variables at the end ({vars.length})</summary>
