@@ -128,3 +128,30 @@ test("CALL asks another being running in this tab, and says plainly when the bei
   await page.getByTestId("lux-run").click();
   await expect(page.getByTestId("lux-error")).toContainText('CALL on line 1: no being named "nobody-here" runs in this tab\'s swarm');
 });
+
+test("Stop interrupts a run before its next step", async ({ page, unique }) => {
+  await openEditor(page, unique("lux-stop"));
+  await replaceProgram(page, 'EMIT "lux.waiting"\nWAIT 60s\nREPORT "lux e2e: never sent" TO master');
+  await expect(page.getByTestId("lux-diagnostics")).toHaveAttribute("data-count", "0");
+  await page.getByTestId("lux-run").click();
+  await expect(page.getByTestId("lux-stop")).toBeEnabled();
+  await page.getByTestId("lux-stop").click();
+  await expect(page.getByTestId("lux-error")).toHaveAttribute("data-reason", "interrupted");
+  await expect(page.getByTestId("lux-error")).toContainText("WAIT on line 2: the run was interrupted");
+  await expect(page.getByTestId("lux-run")).toBeEnabled();
+});
+
+test("a being that does not run in this browser can be edited and saved, and says why it cannot run", async ({ page, api, unique }) => {
+  const { soul } = await api.beings.create.mutate({ genesis: { name: unique("lux-elsewhere") } });
+  await page.goto(`/beings/${soul}`);
+  await expect(page.getByTestId("lux-being-state")).toHaveAttribute("data-state", "absent");
+  await expect(page.getByTestId("lux-editor")).toHaveAttribute("data-phase", "ready");
+  await replaceProgram(page, 'REPORT "kept for later" TO master');
+  await expect(page.getByTestId("lux-diagnostics")).toHaveAttribute("data-count", "0");
+  await expect(page.getByTestId("lux-run")).toBeDisabled();
+  await page.getByTestId("lux-save").click();
+  await expect(page.getByTestId("lux-saved")).toHaveText("Saved to the being");
+  await page.reload();
+  await expect(page.getByTestId("lux-editor")).toHaveAttribute("data-phase", "ready");
+  await expect(page.getByTestId("lux-code")).toHaveText('REPORT "kept for later" TO master');
+});
