@@ -27,7 +27,15 @@ test("offline: reload opens the app, a being learns 500 facts into its outbox, a
   await page.reload();
   const banner = page.getByTestId("offline-banner");
   await expect(banner).toHaveAttribute("data-state", "offline");
-  expect(await page.evaluate(() => fetch("/api/health").then(() => "reached", () => "unreachable")), "the network is really gone").toBe("unreachable");
+  expect(
+    await page.evaluate(() =>
+      fetch("/api/health").then(
+        () => "reached",
+        () => "unreachable",
+      ),
+    ),
+    "the network is really gone",
+  ).toBe("unreachable");
   expect(await page.evaluate(() => crossOriginIsolated), "the stored page keeps COOP/COEP (OPFS needs them)").toBe(true);
   await expect(card).toHaveAttribute("data-phase", "running");
   const ticks = Number(await card.getByTestId("ticks-reflex").textContent());

@@ -51,7 +51,10 @@ test("the master is killed three times in the middle of a sync: nothing lost, no
 
     // Back up; Retry now skips the backoff; the moment the first batch is acknowledged, SIGKILL mid-stream.
     server = await spawnServer({ port: PORT, dataDir });
-    await card.getByTestId("being-sync-retry").click({ timeout: 30_000 }).catch(() => undefined);
+    await card
+      .getByTestId("being-sync-retry")
+      .click({ timeout: 30_000 })
+      .catch(() => undefined);
     await expect.poll(async () => (await syncOf(card)).sent, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(before.sent);
     server.kill();
     const after = await syncOf(card);
@@ -60,7 +63,10 @@ test("the master is killed three times in the middle of a sync: nothing lost, no
 
   server = await spawnServer({ port: PORT, dataDir });
   const master = createApi(server.url);
-  await card.getByTestId("being-sync-retry").click({ timeout: 30_000 }).catch(() => undefined);
+  await card
+    .getByTestId("being-sync-retry")
+    .click({ timeout: 30_000 })
+    .catch(() => undefined);
   await expect.poll(async () => (await masterFacts(master, marker)).length, { timeout: 420_000, intervals: [2_000] }).toBe(taught.length);
   expectExactlyOnce(await masterFacts(master, marker), taught, soul);
   await expect.poll(async () => (await syncOf(card)).depth, { timeout: 60_000 }).toBeLessThan(50);
@@ -74,7 +80,11 @@ test("the same batch sent twice, in turn and at once: the same acknowledgements,
   const facts = distinctFacts(marker, 5);
   const events = [
     ...facts.map((text) => createEvent({ type: LEARNED_EVENT_TYPE, source: soul, data: { text, confidence: 0.8 } })),
-    createEvent({ type: "being.decision", source: soul, data: { layer: "reflex", decision: "wave", rationale: "a replay test", alternatives: [], confidence: 1 } }),
+    createEvent({
+      type: "being.decision",
+      source: soul,
+      data: { layer: "reflex", decision: "wave", rationale: "a replay test", alternatives: [], confidence: 1 },
+    }),
   ];
   const first = await api.events.push.mutate({ events });
   expect(first.acks.map((a) => a.id)).toEqual(events.map((e) => e.id));
