@@ -14,7 +14,8 @@ import { spawnServer, type LuxosServer } from "./spawnServer";
 // Its own server (killed and started again on the same data): Playwright's webServer cannot be.
 const PORT = Number(process.env["E2E_PORT"] ?? 3100) + 1;
 const ROUNDS = 3;
-const PER_ROUND = 150;
+// NOTE: small: on a loaded 2-core machine the master stores a few facts per second, and more as the store grows.
+const PER_ROUND = 60;
 let dataDir = "";
 let server: LuxosServer | undefined;
 
@@ -30,7 +31,7 @@ test.afterAll(() => {
 });
 
 test("the master is killed three times in the middle of a sync: nothing lost, nothing doubled", async ({ page, unique }) => {
-  test.setTimeout(900_000);
+  test.setTimeout(1_200_000);
   server = await spawnServer({ port: PORT, dataDir });
   await page.goto(`${server.url}/swarm`);
   await expect.poll(() => page.evaluate(() => window.__luxos?.swarm !== undefined)).toBe(true);
@@ -55,7 +56,7 @@ test("the master is killed three times in the middle of a sync: nothing lost, no
       .getByTestId("being-sync-retry")
       .click({ timeout: 30_000 })
       .catch(() => undefined);
-    await expect.poll(async () => (await syncOf(card)).sent, { timeout: 60_000, intervals: [50] }).toBeGreaterThan(before.sent);
+    await expect.poll(async () => (await syncOf(card)).sent, { timeout: 180_000, intervals: [50] }).toBeGreaterThan(before.sent);
     server.kill();
     const after = await syncOf(card);
     expect(after.depth, "the kill came while the outbox still held facts").toBeGreaterThan(0);
@@ -69,7 +70,7 @@ test("the master is killed three times in the middle of a sync: nothing lost, no
     .catch(() => undefined);
   await expect.poll(async () => (await masterFacts(master, marker)).length, { timeout: 420_000, intervals: [2_000] }).toBe(taught.length);
   expectExactlyOnce(await masterFacts(master, marker), taught, soul);
-  await expect.poll(async () => (await syncOf(card)).depth, { timeout: 60_000 }).toBeLessThan(50);
+  await expect.poll(async () => (await syncOf(card)).depth, { timeout: 180_000 }).toBeLessThan(50);
   expect(await server.stop()).toBe(0);
   server = undefined;
 });
