@@ -38,10 +38,25 @@ export async function masterFacts(api: Api, marker: string): Promise<PulledFact[
   const found: PulledFact[] = [];
   let since: string | null = null;
   for (;;) {
-    const page = await api.knowledge.pull.query({ since, limit: 1000 });
+    const page = await withRetries(() => api.knowledge.pull.query({ since, limit: 1000 }));
     found.push(...page.facts.filter((f) => f.text.includes(marker)));
     if (page.done || page.cursor === null || page.cursor === since) return found;
     since = page.cursor;
+  }
+}
+
+/**
+ * A call that a busy master may drop (PGlite works on the server's one thread: a big ingest can hold
+ * a kept-alive socket past its timeout, and the client sees ECONNRESET). Tried a few times.
+ */
+async function withRetries<T>(call: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (i >= attempts || !/fetch failed|ECONNRESET|socket hang up/i.test(String(error) + String((error as { cause?: unknown }).cause))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * i));
+    }
   }
 }
 

@@ -8,9 +8,9 @@ import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAc
 import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
 import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_CHUNK, TEACH_MAX_FACTS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
-import { masterPushEvents } from "./masterFetch";
+import { masterPullKnowledge, masterPushEvents } from "./masterFetch";
 import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
-import { SyncLoop, type PushEvents } from "./SyncLoop";
+import { SyncLoop, type PullFacts, type PushEvents } from "./SyncLoop";
 
 const LAYERS: readonly MindLayer[] = ["reflex", "situation", "supervision"];
 /** With no goal left, the being takes up its genesis goal again after this long (its program is its goal). */
@@ -79,7 +79,12 @@ export class BeingRuntime {
   }
 
   /** Opens the micro-world and restores (or creates) the mind. Throws a MicroWorldError the host shows. */
-  static async create(record: BeingRecord, mode: InitMode, reach: ReasonerReach = {}, push: PushEvents = masterPushEvents): Promise<BeingRuntime> {
+  static async create(
+    record: BeingRecord,
+    mode: InitMode,
+    reach: ReasonerReach = {},
+    master: { push: PushEvents; pull: PullFacts } = { push: masterPushEvents, pull: (since, signal) => masterPullKnowledge(since, record.soul, signal) },
+  ): Promise<BeingRuntime> {
     // NOTE: a being opened only to browse its micro-world reasons about nothing: no need to ask the master or the LLM worker.
     const choice = mode === "run" ? record.reasoner : "deterministic";
     const [world, chosen] = await Promise.all([MicroWorld.create(record.soul), reasonerFor(choice, reach)]);
@@ -88,7 +93,8 @@ export class BeingRuntime {
       runtime.wokeUp = true;
       runtime.sync = new SyncLoop({
         outbox: world,
-        push,
+        push: master.push,
+        pull: { fetch: master.pull, store: world },
         isOnline: () => globalThis.navigator?.onLine !== false,
         onError: (error) => runtime.syncFailed(error),
       });
@@ -236,6 +242,8 @@ export class BeingRuntime {
       lastError: null,
       attempts: 0,
       nextAttemptAt: null,
+      pulled: 0,
+      lastPullAt: null,
     };
   }
 

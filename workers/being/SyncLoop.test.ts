@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { EventAck } from "../../lib/knowledge/contract";
+import type { EventAck, KnowledgePullOutput, PulledFact } from "../../lib/knowledge/contract";
 import { createRandom } from "../../lib/random";
-import { backoffDelay, SyncLoop, type OutboxEntry, type OutboxStore, type SyncClock, type SyncTuning } from "./SyncLoop";
+import { backoffDelay, SyncLoop, type OutboxEntry, type OutboxStore, type PulledStore, type SyncClock, type SyncTuning } from "./SyncLoop";
 
 /** A clock the test moves by hand; timers run in time order, each followed by every microtask it started. */
 class FakeClock implements SyncClock {
@@ -128,7 +128,17 @@ class FakeMaster {
   };
 }
 
-const TUNING: SyncTuning = { batchEvents: 10, batchBytes: 1 << 20, requestTimeoutMs: 1_000, idleMs: 500, nudgeMs: 50, backoffBaseMs: 100, backoffCapMs: 2_000, offlinePollMs: 1_000 };
+const TUNING: SyncTuning = {
+  batchEvents: 10,
+  batchBytes: 1 << 20,
+  requestTimeoutMs: 1_000,
+  idleMs: 500,
+  nudgeMs: 50,
+  backoffBaseMs: 100,
+  backoffCapMs: 2_000,
+  offlinePollMs: 1_000,
+  pullMs: 5_000,
+};
 
 function setup(tuning: Partial<SyncTuning> = {}, seed = 1) {
   const clock = new FakeClock();
@@ -356,6 +366,60 @@ describe("SyncLoop", () => {
     await clock.advance(10_000);
     expect(master.requests).toHaveLength(1);
     expect(outbox.depth()).toBe(1);
+  });
+
+  it("pulls what other beings taught once the outbox is empty, page by page, and never sends it back", async () => {
+    const { clock, outbox, master } = setup();
+    const fact = (n: number, sources = ["other"]): PulledFact => ({
+      fact: `f${n}`,
+      text: `fact ${n}`,
+      confidence: 0.7,
+      corroboration: 1,
+      sources,
+      updated_at: "2026-01-01T00:00:00Z",
+    });
+    const feed: PulledFact[] = [fact(1), fact(2), fact(3, ["me", "other"]), fact(4)];
+    const calls: (string | null)[] = [];
+    const pullFacts = (since: string | null): Promise<KnowledgePullOutput> => {
+      calls.push(since);
+      const from = since === null ? 0 : Number(since);
+      const page = feed.slice(from, from + 2);
+      const cursor = String(from + page.length);
+      return Promise.resolve({ facts: page, cursor, done: from + page.length >= feed.length });
+    };
+    const stored = new Map<string, PulledFact>();
+    let cursor: string | null = null;
+    const store: PulledStore = {
+      pullCursor: () => cursor,
+      absorb(facts, next) {
+        let added = 0;
+        for (const f of facts) {
+          if (f.sources.includes("me")) continue;
+          if (!stored.has(f.fact)) added++;
+          stored.set(f.fact, f);
+        }
+        cursor = next;
+        return added;
+      },
+    };
+    outbox.append("mine");
+    const loop = new SyncLoop({ outbox, push: master.push, isOnline: () => true, clock, tuning: TUNING, pull: { fetch: pullFacts, store } });
+    loop.start();
+    await clock.advance(0);
+    // The outbox first, then (once it is empty) the feed until it is done.
+    expect(master.requests).toEqual([["mine"]]);
+    expect(calls).toEqual([]);
+    await clock.advance(TUNING.idleMs);
+    expect(calls).toEqual([null, "2"]);
+    expect([...stored.keys()]).toEqual(["f1", "f2", "f4"]);
+    expect(loop.status()).toMatchObject({ pulled: 3, depth: 0 });
+    expect(outbox.depth(), "pulled facts never enter the outbox").toBe(0);
+    // Nothing new: asked again only after pullMs.
+    await clock.advance(TUNING.pullMs - TUNING.idleMs);
+    expect(calls).toHaveLength(2);
+    await clock.advance(TUNING.idleMs * 2);
+    expect(calls).toEqual([null, "2", "4"]);
+    loop.stop();
   });
 
   // Property: whatever the network and the master do, nothing is deleted before the master has it,

@@ -8,7 +8,7 @@
  * Everything it touches comes in through {@link SyncDeps}, so the tests drive it with a fake clock
  * and a fake master.
  */
-import type { EventAck } from "../../lib/knowledge/contract";
+import type { EventAck, KnowledgePullOutput, PulledFact } from "../../lib/knowledge/contract";
 import type { SyncState, SyncStatus } from "./api";
 import {
   SYNC_BACKOFF_BASE_MS,
@@ -18,6 +18,7 @@ import {
   SYNC_IDLE_MS,
   SYNC_NUDGE_MS,
   SYNC_OFFLINE_POLL_MS,
+  SYNC_PULL_MS,
   SYNC_REQUEST_TIMEOUT_MS,
 } from "./constants";
 
@@ -41,6 +42,17 @@ export interface OutboxStore {
   refused(): number;
 }
 
+/** Where facts the master learned elsewhere land: the micro-world in the worker. */
+export interface PulledStore {
+  /** The last `knowledge.pull` cursor stored, or null for the beginning. */
+  pullCursor(): string | null;
+  /** Stores pulled facts (never into the outbox: nothing echoes back) and the new cursor in one transaction; answers how many were new. */
+  absorb(facts: readonly PulledFact[], cursor: string | null): number;
+}
+
+/** `knowledge.pull` from `since`. */
+export type PullFacts = (since: string | null, signal: AbortSignal) => Promise<KnowledgePullOutput>;
+
 /** The master side: `events.push`. Rejects with an error whose `data.code` is tRPC's code when the master answered one. */
 export type PushEvents = (events: readonly unknown[], signal: AbortSignal) => Promise<readonly EventAck[]>;
 
@@ -62,6 +74,8 @@ export interface SyncDeps {
   readonly onError?: (error: unknown) => void;
   /** Called after each change of the status (an ack, a failure, offline). */
   readonly onChange?: () => void;
+  /** With it, the loop also pulls what the master learned from other beings, whenever the outbox is empty. */
+  readonly pull?: { readonly fetch: PullFacts; readonly store: PulledStore };
   readonly tuning?: Partial<SyncTuning>;
 }
 
@@ -74,6 +88,7 @@ export interface SyncTuning {
   backoffBaseMs: number;
   backoffCapMs: number;
   offlinePollMs: number;
+  pullMs: number;
 }
 
 const DEFAULT_TUNING: SyncTuning = {
@@ -85,6 +100,7 @@ const DEFAULT_TUNING: SyncTuning = {
   backoffBaseMs: SYNC_BACKOFF_BASE_MS,
   backoffCapMs: SYNC_BACKOFF_CAP_MS,
   offlinePollMs: SYNC_OFFLINE_POLL_MS,
+  pullMs: SYNC_PULL_MS,
 };
 
 const realClock: SyncClock = {
@@ -139,6 +155,10 @@ export class SyncLoop {
   private lastAttemptAt: number | null = null;
   private lastError: string | null = null;
   private sent = 0;
+  private pulled = 0;
+  private lastPullAt: number | null = null;
+  /** True while the master has more to give than one page. */
+  private pullPending = true;
 
   constructor(private readonly deps: SyncDeps) {
     this.clock = deps.clock ?? realClock;
@@ -196,6 +216,8 @@ export class SyncLoop {
       lastError: this.lastError,
       attempts: this.attempts,
       nextAttemptAt: this.state === "retrying" ? this.wakeAt : null,
+      pulled: this.pulled,
+      lastPullAt: this.lastPullAt,
     };
   }
 
@@ -241,6 +263,11 @@ export class SyncLoop {
       return;
     }
     if (batch.length === 0) {
+      const pull = this.deps.pull;
+      if (pull && (this.pullPending || this.lastPullAt === null || this.clock.now() - this.lastPullAt >= this.tuning.pullMs)) {
+        await this.pullOnce(pull);
+        return;
+      }
       this.setState("idle");
       this.schedule(this.tuning.idleMs);
       return;
@@ -262,6 +289,37 @@ export class SyncLoop {
     } catch (error) {
       if (this.inFlight !== controller) return;
       this.failed(batch, error);
+    } finally {
+      this.clock.clearTimeout(timeout);
+      if (this.inFlight === controller) this.inFlight = null;
+    }
+  }
+
+  /** One page of `knowledge.pull` into the micro-world; the outbox always goes first. */
+  private async pullOnce(pull: NonNullable<SyncDeps["pull"]>): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight = controller;
+    this.lastAttemptAt = this.clock.now();
+    const timeout = this.clock.setTimeout(
+      () => controller.abort(new DOMException("the master did not answer in time", "TimeoutError")),
+      this.tuning.requestTimeoutMs,
+    );
+    try {
+      const page = await pull.fetch(pull.store.pullCursor(), controller.signal);
+      if (this.inFlight !== controller) return;
+      if (controller.signal.aborted) throw controller.signal.reason;
+      this.pulled += pull.store.absorb(page.facts, page.cursor);
+      this.lastPullAt = this.clock.now();
+      this.pullPending = !page.done;
+      this.attempts = 0;
+      this.lastError = null;
+      this.state = "idle";
+      this.deps.onChange?.();
+      this.schedule(this.pullPending ? 0 : this.tuning.idleMs);
+    } catch (error) {
+      if (this.inFlight !== controller) return;
+      this.deps.onError?.(error);
+      this.fail(error);
     } finally {
       this.clock.clearTimeout(timeout);
       if (this.inFlight === controller) this.inFlight = null;

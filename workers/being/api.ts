@@ -63,6 +63,10 @@ export interface SyncStatus {
   /** Failed attempts in a row. */
   readonly attempts: number;
   readonly nextAttemptAt: number | null;
+  /** Facts learned from the master (taught by other beings) since the worker started. */
+  readonly pulled: number;
+  /** When the master was last asked for what others taught, or null. */
+  readonly lastPullAt: number | null;
 }
 
 /** Everything the page shows of a being, pushed a few times a second. Plain JSON. */

@@ -49,6 +49,8 @@ export const SYNC_BACKOFF_BASE_MS = 500;
 export const SYNC_BACKOFF_CAP_MS = 15_000;
 /** Offline, the loop asks navigator.onLine this often as well as waiting for `online` (which a worker may miss). */
 export const SYNC_OFFLINE_POLL_MS = 2_000;
+/** With an empty outbox, a being asks the master what others taught this often: fresh enough, and cheap for the master. */
+export const SYNC_PULL_MS = 15_000;
 /** Facts written per commit while being taught: a few hundred ms at most on OPFS, so heartbeats keep coming. */
 export const TEACH_CHUNK = 50;
 /** Facts taught in one call: one transaction, embedded in the worker; more would stall the being for seconds. */

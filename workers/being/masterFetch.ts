@@ -4,7 +4,7 @@
  * carries tRPC's `data.code`, which `createOpenAiCompatibleReasoner` turns into a reasoner reason.
  */
 import { z } from "zod";
-import type { EventAck } from "../../lib/knowledge/contract";
+import type { EventAck, KnowledgePullInput, KnowledgePullOutput } from "../../lib/knowledge/contract";
 import type { CompleteInput, CompleteOutput } from "../../lib/reason";
 
 /** How long the worker waits for a status or listing before it says the master did not answer. */
@@ -95,4 +95,30 @@ export async function masterPushEvents(events: readonly unknown[], signal: Abort
   const answer = eventAcksSchema.safeParse(await masterMutation("events.push", { events }, signal));
   if (!answer.success) throw new MasterCallError("the master answered events.push without acknowledgements; it may be an older version", undefined);
   return answer.data.acks;
+}
+
+const pullSchema = z.object({
+  facts: z.array(
+    z.object({
+      fact: z.string(),
+      text: z.string(),
+      confidence: z.number(),
+      corroboration: z.number(),
+      sources: z.array(z.string()),
+      updated_at: z.string(),
+    }),
+  ),
+  cursor: z.string().nullable(),
+  done: z.boolean(),
+});
+
+/** Facts a page of `knowledge.pull` carries at most: a few hundred rows, one micro-world transaction. */
+export const PULL_PAGE = 200;
+
+/** `knowledge.pull` from `since`, leaving out facts only `soul` taught (it has them). */
+export async function masterPullKnowledge(since: string | null, soul: string, signal: AbortSignal): Promise<KnowledgePullOutput> {
+  const input: KnowledgePullInput = { since, limit: PULL_PAGE, except_source: soul };
+  const answer = pullSchema.safeParse(await masterQuery(`knowledge.pull?input=${encodeURIComponent(JSON.stringify(input))}`, signal));
+  if (!answer.success) throw new MasterCallError("the master answered knowledge.pull with something unreadable; it may be an older version", undefined);
+  return answer.data;
 }

@@ -6,11 +6,11 @@ import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
 import { createEvent, type EventEnvelope } from "../../lib/events";
 import { MAX_SUBJECT_LENGTH } from "../../lib/events/constants";
 import { hashEmbed } from "../../lib/embed";
-import { LEARNED_EVENT_TYPE, MAX_FACT_TEXT, type LearnedFactData } from "../../lib/knowledge/contract";
+import { LEARNED_EVENT_TYPE, MAX_FACT_TEXT, type LearnedFactData, type PulledFact } from "../../lib/knowledge/contract";
 import type { MicroWorldErrorReason, QueryResult, RecentEvent, TableInfo } from "./api";
 import { MICRO_WORLD_DIR, QUERY_ROW_CAP } from "./constants";
 import { checkReadOnlySql } from "./readOnlySql";
-import type { OutboxEntry, OutboxStore } from "./SyncLoop";
+import type { OutboxEntry, OutboxStore, PulledStore } from "./SyncLoop";
 
 type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
 type Database = InstanceType<Sqlite3["oo1"]["DB"]>;
@@ -53,8 +53,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE cursors (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
   // Store-and-forward: a fact remembers the outbox event that carries it to the master (its id there);
   // an event the master refused stays in the outbox with the reason instead of blocking the rest.
+  // A fact pulled from the master remembers its soul there (and is never sent back).
   `ALTER TABLE facts ADD COLUMN event_id TEXT;
    CREATE UNIQUE INDEX facts_event_id ON facts(event_id);
+   ALTER TABLE facts ADD COLUMN master_fact TEXT;
+   CREATE UNIQUE INDEX facts_master_fact ON facts(master_fact);
    ALTER TABLE outbox ADD COLUMN refused TEXT;`,
 ];
 
@@ -78,7 +81,10 @@ function toText(value: unknown): string {
   return typeof value === "string" ? value : String(toCell(value) ?? "");
 }
 
-export class MicroWorld implements OutboxStore {
+/** The `cursors` row that remembers where `knowledge.pull` stopped. */
+const PULL_CURSOR = "knowledge.pull";
+
+export class MicroWorld implements OutboxStore, PulledStore {
   private closed = false;
   private inTransaction = false;
   /** Rows in `memories`, kept as they are written so a status never has to count them. */
@@ -220,6 +226,46 @@ export class MicroWorld implements OutboxStore {
   /** Sets an event the master refused aside: it stays, with the reason, and is not sent again. */
   refuse(id: string, reason: string): void {
     this.write(() => this.db.exec({ sql: "UPDATE outbox SET refused = ? WHERE id = ?", bind: [reason.slice(0, 2000) || "refused", id] }));
+  }
+
+  pullCursor(): string | null {
+    this.assertOpen();
+    const value = this.db.selectValue("SELECT position FROM cursors WHERE name = ?", [PULL_CURSOR]);
+    return typeof value === "string" ? value : null;
+  }
+
+  /**
+   * Facts the master learned from other beings: stored as facts (source `master`, already synced,
+   * never in the outbox, so nothing echoes back), with the cursor, in one transaction. A fact this
+   * being taught itself is skipped (it has it); one seen before is updated. Answers how many were new here.
+   */
+  absorb(facts: readonly PulledFact[], cursor: string | null): number {
+    const added = this.write(() => {
+      const before = Number(this.db.selectValue("SELECT count(*) FROM facts") ?? 0);
+      const insert = this.db.prepare(
+        `INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, master_fact) VALUES (?, ?, 'master', ?, ?, 1, ?)
+         ON CONFLICT(master_fact) DO UPDATE SET confidence = excluded.confidence`,
+      );
+      try {
+        for (const fact of facts) {
+          if (fact.sources.includes(this.soul)) continue;
+          const embedding = new Uint8Array(hashEmbed(fact.text).buffer.slice(0));
+          insert.bind([fact.text, embedding, fact.confidence, Date.parse(fact.updated_at) || Date.now(), fact.fact]).stepReset();
+        }
+      } finally {
+        insert.finalize();
+      }
+      if (cursor !== null) {
+        this.db.exec({
+          sql: `INSERT INTO cursors(name, position, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+          bind: [PULL_CURSOR, cursor, Date.now()],
+        });
+      }
+      return Number(this.db.selectValue("SELECT count(*) FROM facts") ?? 0) - before;
+    });
+    this.factCount += added;
+    return added;
   }
 
   /** Events waiting in the outbox (refused ones included). */
