@@ -21,3 +21,5 @@ export const ANSWER_HITS = 5;
 export const MAX_PROVENANCE_SOURCES = 20;
 /** How long knowledge.ask waits for a model to compose its answer before it answers with the deterministic reasoner instead. */
 export const ASK_COMPOSE_TIMEOUT_MS = 20_000;
+/** Nearest beings a pushed fact is compared with when looking for the fact it repeats: the fact, if any, is among the first few. */
+export const NEAREST_CANDIDATES = 10;
