@@ -17,6 +17,11 @@ describe("loadEnv", () => {
     expect(loadEnv({ LUXOS_SECRET: "k".repeat(32) }).secret).toBe("k".repeat(32));
   });
 
+  it("refuses private addresses to LOAD url unless LUXOS_FETCH_ALLOW_PRIVATE=1", () => {
+    expect(loadEnv({}).fetchAllowPrivate).toBe(false);
+    expect(loadEnv({ LUXOS_FETCH_ALLOW_PRIVATE: "1" }).fetchAllowPrivate).toBe(true);
+  });
+
   it("treats empty values as unset", () => {
     expect(loadEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });
@@ -27,6 +32,7 @@ describe("loadEnv", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ LUXOS_LOG: "loud" }, "LUXOS_LOG"],
     [{ LUXOS_SECRET: "too-short" }, "LUXOS_SECRET"],
+    [{ LUXOS_FETCH_ALLOW_PRIVATE: "yes" }, "LUXOS_FETCH_ALLOW_PRIVATE"],
   ])("stops on a bad value and names the variable: %o", (source, variable) => {
     let error: unknown;
     try {

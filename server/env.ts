@@ -1,6 +1,7 @@
 import "./serverOnly";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MERGE_THRESHOLD } from "../lib/knowledge/constants";
 import type { LlmEndpoint } from "./llm/config";
 
 /**
@@ -43,6 +44,13 @@ const envSchema = z.object({
     .min(1_000, "LUXOS_LLM_TIMEOUT_MS must be between 1000 and 600000")
     .max(600_000, "LUXOS_LLM_TIMEOUT_MS must be between 1000 and 600000")
     .default(120_000),
+  // NOTE: off by default: a being must not reach the master's own network (SSRF); tests and trusted local setups turn it on.
+  LUXOS_FETCH_ALLOW_PRIVATE: z.enum(["0", "1"], { message: "LUXOS_FETCH_ALLOW_PRIVATE is 0 or 1" }).default("0"),
+  LUXOS_KNOWLEDGE_MERGE_THRESHOLD: z.coerce
+    .number({ message: "LUXOS_KNOWLEDGE_MERGE_THRESHOLD must be a number between 0.5 and 1, such as 0.92" })
+    .min(0.5, "LUXOS_KNOWLEDGE_MERGE_THRESHOLD must be between 0.5 and 1 (lower would merge facts that only share a topic)")
+    .max(1, "LUXOS_KNOWLEDGE_MERGE_THRESHOLD must be between 0.5 and 1 (1 merges only identical vectors)")
+    .default(DEFAULT_MERGE_THRESHOLD),
 });
 
 export type Env = {
@@ -61,6 +69,10 @@ export type Env = {
   llm: LlmEndpoint | undefined;
   /** The key room invites are signed with (HMAC-SHA256); undefined → generated into `<dataDir>/secret`. */
   secret: string | undefined;
+  /** Whether Lux `LOAD url` may fetch loopback and private addresses through the master. */
+  fetchAllowPrivate: boolean;
+  /** Cosine similarity at or above which a pushed fact merges into one the master holds. */
+  knowledgeMergeThreshold: number;
 };
 
 export class EnvError extends Error {
@@ -107,6 +119,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         }
       : undefined,
     secret: e.LUXOS_SECRET,
+    fetchAllowPrivate: e.LUXOS_FETCH_ALLOW_PRIVATE === "1",
+    knowledgeMergeThreshold: e.LUXOS_KNOWLEDGE_MERGE_THRESHOLD,
   };
 }
 

@@ -1,5 +1,8 @@
 import "./serverOnly";
 import { beingsRouter } from "./routers/beings";
+import { luxRouter } from "./routers/lux";
+import { eventsRouter } from "./routers/events";
+import { knowledgeRouter } from "./routers/knowledge";
 import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
@@ -13,6 +16,9 @@ export const appRouter = createTRPCRouter({
   master: masterRouter,
   reasoning: reasoningRouter,
   rooms: roomsRouter,
+  lux: luxRouter,
+  events: eventsRouter,
+  knowledge: knowledgeRouter,
 });
 
 export type AppRouter = typeof appRouter;

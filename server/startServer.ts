@@ -9,6 +9,7 @@ import { openStore } from "./db/openStore";
 import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
+import { createPrecacheHandler, readPrecacheListing } from "./http/precache";
 import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
@@ -53,8 +54,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   if (!env.dev) ensureBuild(env.build, log);
 
   const store = env.databaseUrl
-    ? await openStore({ kind: "postgres", url: env.databaseUrl, poolSize: env.poolSize })
-    : await openStore({ kind: "pglite", dataDir: env.dataDir });
+    ? await openStore({ kind: "postgres", url: env.databaseUrl, poolSize: env.poolSize, mergeThreshold: env.knowledgeMergeThreshold })
+    : await openStore({ kind: "pglite", dataDir: env.dataDir, mergeThreshold: env.knowledgeMergeThreshold });
   log(`master store: ${store.kind}${store.kind === "pglite" ? ` in ${env.dataDir}` : ""}`);
   log(
     `reasoners: deterministic; WebLLM weights from ${env.modelsDir}; ${env.llm ? `OpenAI-compatible at ${describeEndpoint(env.llm.url)}` : "no LUXOS_LLM_URL"}`,
@@ -81,10 +82,15 @@ export async function startServer(env: Env): Promise<RunningServer> {
     roomSecret,
     roomServer: rooms,
     reasoning: { modelsDir: env.modelsDir, ...(env.llm && { llm: env.llm }) },
+    luxFetch: { allowPrivate: env.fetchAllowPrivate },
     onError: (error, where) => env.log !== "silent" && console.error(`[luxos] error in ${where ?? "api"}:`, error),
   });
 
+  // NOTE: the service worker's list of what to store offline, and the build header on every answer that tells it a new build is out.
+  const handlePrecache = createPrecacheHandler(env.dev ? null : readPrecacheListing(ROOT));
+
   const server = createServer((req, res) => {
+    if (handlePrecache(req, res)) return;
     handleApi(req, res)
       .then((handled) => (handled ? undefined : handleNext(req, res)))
       .catch((error: unknown) => {

@@ -9,6 +9,7 @@ import { ZodError } from "zod";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
 import type { ReasoningConfig } from "./llm/config";
+import type { FetchPolicy } from "./lux/fetchUrl";
 import type { RoomServer } from "./rooms/createRoomServer";
 
 // ---------------------------------------------------------------- 1. CONTEXT
@@ -21,10 +22,26 @@ export interface Context {
   roomSecret: Uint8Array | undefined;
   /** The live room documents; rooms.postMission writes through it. Undefined where no room server runs. */
   roomServer: Pick<RoomServer, "write"> | undefined;
+  /** What Lux `LOAD url` may reach through the master; private addresses only when allowed (LUXOS_FETCH_ALLOW_PRIVATE). */
+  luxFetch: FetchPolicy;
 }
 
-export function createContext(store: MasterStore, reasoning: ReasoningConfig = {}, roomSecret?: Uint8Array, roomServer?: Pick<RoomServer, "write">): Context {
-  return { store, reasoning, roomSecret, roomServer };
+/** What a server (or a test) hands every procedure besides the store; each part is optional. */
+export interface ContextOptions {
+  readonly reasoning?: ReasoningConfig;
+  readonly roomSecret?: Uint8Array | undefined;
+  readonly roomServer?: Pick<RoomServer, "write"> | undefined;
+  readonly luxFetch?: FetchPolicy;
+}
+
+export function createContext(store: MasterStore, options: ContextOptions = {}): Context {
+  return {
+    store,
+    reasoning: options.reasoning ?? {},
+    roomSecret: options.roomSecret,
+    roomServer: options.roomServer,
+    luxFetch: options.luxFetch ?? { allowPrivate: false },
+  };
 }
 
 // ---------------------------------------------------------------- 2. INITIALIZATION

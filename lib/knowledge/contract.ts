@@ -52,9 +52,13 @@ export type FactInput = z.input<typeof factInputSchema>;
 export type Fact = z.output<typeof factInputSchema>;
 
 export const knowledgePushSchema = z.strictObject({
-  facts: z.array(factInputSchema).min(1, "send at least one fact").max(MAX_FACTS_PER_PUSH, `send at most ${MAX_FACTS_PER_PUSH} facts per push; split the batch`),
+  facts: z
+    .array(factInputSchema)
+    .min(1, "send at least one fact")
+    .max(MAX_FACTS_PER_PUSH, `send at most ${MAX_FACTS_PER_PUSH} facts per push; split the batch`),
 });
 export type KnowledgePushInput = z.input<typeof knowledgePushSchema>;
+export type KnowledgePush = z.output<typeof knowledgePushSchema>;
 
 /** What became of one pushed fact. A replay answers exactly what the first push answered. */
 export interface FactAck {
@@ -94,6 +98,7 @@ export const knowledgeAskSchema = z
   })
   .refine((q) => (q.text === undefined) !== (q.vector === undefined), { message: "give either text or vector, not both and not neither" });
 export type KnowledgeAskInput = z.input<typeof knowledgeAskSchema>;
+export type KnowledgeAsk = z.output<typeof knowledgeAskSchema>;
 
 export interface ProvenanceSource {
   readonly soul: string;
@@ -119,6 +124,8 @@ export interface KnowledgeAskOutput {
   readonly answered_by: string;
   readonly hits: readonly KnowledgeHit[];
   readonly took_ms: number;
+  /** Why the answer is not the configured reasoner's (it failed or timed out, and the deterministic one answered). */
+  readonly note?: string;
 }
 
 export const knowledgePullSchema = z.strictObject({
@@ -132,6 +139,7 @@ export const knowledgePullSchema = z.strictObject({
   embeddings: z.boolean().default(false),
 });
 export type KnowledgePullInput = z.input<typeof knowledgePullSchema>;
+export type KnowledgePull = z.output<typeof knowledgePullSchema>;
 
 export interface PulledFact {
   readonly fact: string;
@@ -151,14 +159,22 @@ export interface KnowledgePullOutput {
 }
 
 export const eventsPushSchema = z.strictObject({
-  events: z.array(eventEnvelopeSchema).min(1, "send at least one event").max(MAX_EVENTS_PER_PUSH, `send at most ${MAX_EVENTS_PER_PUSH} events per push; split the batch`),
+  events: z
+    .array(eventEnvelopeSchema)
+    .min(1, "send at least one event")
+    .max(MAX_EVENTS_PER_PUSH, `send at most ${MAX_EVENTS_PER_PUSH} events per push; split the batch`),
 });
 export type EventsPushInput = z.input<typeof eventsPushSchema>;
+export type EventsPush = z.output<typeof eventsPushSchema>;
 
 export interface EventAck {
   readonly id: string;
   /** The event's place in the master's global log (1, 2, 3, …); a replay answers the first sequence. */
   readonly seq: number;
+  /** For a `knowledge.learned` event: what became of its fact (the same ack `knowledge.push` gives). */
+  readonly fact?: FactAck;
+  /** For a `knowledge.learned` event whose fact was not applied: why (its source is no being at the master). The event is logged all the same. */
+  readonly fact_skipped?: string;
 }
 export interface EventsPushOutput {
   readonly acks: readonly EventAck[];

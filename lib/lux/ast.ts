@@ -52,6 +52,26 @@ export interface Program {
   readonly statements: Stmt[];
 }
 
+/** How each statement is written, for the trace and for errors. */
+export const KEYWORD_OF: Readonly<Record<StmtKind, string>> = {
+  load: "LOAD",
+  embed: "EMBED",
+  classify: "CLASSIFY",
+  ask: "ASK",
+  report: "REPORT",
+  remember: "REMEMBER",
+  recall: "RECALL",
+  summon: "SUMMON",
+  call: "CALL",
+  run: "RUN",
+  emit: "EMIT",
+  set: "SET",
+  if: "IF",
+  forEach: "FOR EACH",
+  wait: "WAIT",
+  stop: "STOP",
+};
+
 /** The statement keywords, as a person writes them. */
 export const STATEMENT_KEYWORDS = [
   "LOAD",

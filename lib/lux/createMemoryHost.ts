@@ -75,12 +75,13 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
     },
     ask(question) {
       const q = hashEmbed(question);
-      const ranked = facts
-        .map((f) => ({ text: f.text, source: f.source, score: round(cosine(q, hashEmbed(f.text))) }))
-        .filter((f) => f.score > 0)
-        .sort((a, b) => b.score - a.score)
+      const hits = facts
+        .map((f) => ({ text: f.text, similarity: round(cosine(q, hashEmbed(f.text))), confidence: 1, corroboration: 1, sources: [f.source] }))
+        .filter((f) => f.similarity > 0)
+        .sort((a, b) => b.similarity - a.similarity)
         .slice(0, ASK_LIMIT);
-      return Promise.resolve(ranked);
+      // NOTE: the same shape as a being's ASK (workers/being/askMaster.ts), so programs run alike in both.
+      return Promise.resolve({ answer: hits[0]?.text ?? "", answered_by: "memory-host", offline: false, why: null, hits });
     },
     report(value) {
       host.reports.push(value);
@@ -114,7 +115,7 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
       return answer ? answer(input) : any!(being, input);
     },
     run(_language, code) {
-      if (!options.run) return reject("RUN python needs the sandbox, which has not landed yet (the sandbox issue); until it does, no Python runs");
+      if (!options.run) return reject("RUN python needs the sandbox (issue 7), which has not landed yet; until it does, no Python runs");
       return Promise.resolve(options.run(code));
     },
     examples(labels) {

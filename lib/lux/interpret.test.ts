@@ -142,9 +142,7 @@ describe("runLux", () => {
 
   it("RUN python fails clearly until the sandbox lands", async () => {
     const { result } = await run('RUN python """print(1)""" AS out');
-    expect(result.error?.message).toBe(
-      "RUN on line 1: RUN python needs the sandbox, which has not landed yet (the sandbox issue); until it does, no Python runs",
-    );
+    expect(result.error?.message).toBe("RUN on line 1: RUN python needs the sandbox (issue 7), which has not landed yet; until it does, no Python runs");
     const ran = await run('RUN python """print(1)""" AS out', { run: () => ({ value: "1", ms: 1500 }) });
     expect(ran.result.steps[0]!.tiki).toBe(TIKI_COSTS.lux_step + 300);
   });
@@ -175,7 +173,11 @@ describe("runLux", () => {
       'REMEMBER "the invoice was paid on friday" AS "invoice"\nREMEMBER "the cat is asleep"\nRECALL "invoice paid" AS m\nREPORT "postgres runs the master" TO master\nASK master "what runs the master?" AS a',
     );
     expect((result.variables.get("m") as string[])[0]).toBe("the invoice was paid on friday");
-    expect(result.variables.get("a")).toMatchObject([{ text: "postgres runs the master", source: "report" }]);
+    expect(result.variables.get("a")).toMatchObject({
+      answer: "postgres runs the master",
+      offline: false,
+      hits: [{ text: "postgres runs the master", sources: ["report"] }],
+    });
   });
 
   it("a runtime type error names the step and line", async () => {

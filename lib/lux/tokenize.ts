@@ -34,8 +34,13 @@ export function tokenize(source: string): { tokens: Token[]; diagnostics: Diagno
     offset: start,
     length: Math.max(1, i - start),
   });
+  // NOTE: two object shapes, no spread: tokenizing is the hot path of a 10k-line parse.
   const push = (kind: TokenKind, start: number, value?: string | number, startLine = line, startLineStart = lineStart) =>
-    tokens.push({ kind, text: source.slice(start, i), ...(value !== undefined && { value }), span: span(start, startLine, startLineStart) });
+    tokens.push(
+      value === undefined
+        ? { kind, text: source.slice(start, i), span: span(start, startLine, startLineStart) }
+        : { kind, text: source.slice(start, i), value, span: span(start, startLine, startLineStart) },
+    );
 
   while (i < source.length) {
     const c = source[i]!;
@@ -87,6 +92,15 @@ export function tokenize(source: string): { tokens: Token[]; diagnostics: Diagno
       i++;
       let value = "";
       let closed = false;
+      // fast path: a text with no escapes is one slice
+      let k = i;
+      while (k < source.length) {
+        const d = source.charCodeAt(k);
+        if (d === 34 || d === 92 || d === 10) break;
+        k++;
+      }
+      value = source.slice(i, k);
+      i = k;
       while (i < source.length && source[i] !== "\n") {
         const d = source[i]!;
         if (d === '"') {
@@ -111,7 +125,7 @@ export function tokenize(source: string): { tokens: Token[]; diagnostics: Diagno
         });
       push("text", start, value);
     } else {
-      const p = PUNCT.find((q) => source.startsWith(q, i));
+      const p = punctAt(source, i);
       if (p) {
         i += p.length;
         if (p === "[" || p === "{" || p === "(") depth++;
@@ -131,6 +145,15 @@ export function tokenize(source: string): { tokens: Token[]; diagnostics: Diagno
     tokens.push({ kind: "newline", text: "", span: { line, column: i - lineStart + 1, offset: i, length: 1 } });
   tokens.push({ kind: "eof", text: "", span: { line, column: i - lineStart + 1, offset: i, length: 1 } });
   return { tokens, diagnostics };
+}
+
+const SINGLE_PUNCT = new Set(PUNCT.filter((p) => p.length === 1));
+
+function punctAt(source: string, i: number): string | undefined {
+  const two = source.slice(i, i + 2);
+  if (two === "==" || two === "!=" || two === "<=" || two === ">=") return two;
+  const one = source[i]!;
+  return SINGLE_PUNCT.has(one) ? one : undefined;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;

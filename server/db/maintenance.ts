@@ -7,7 +7,8 @@ const ANALYZE_MIN_SHARE = 0.1;
 /** Bulk loads come in bursts: wait for a quiet moment before vacuuming. */
 const ANALYZE_DEBOUNCE_MS = 2_000;
 
-type Table = "base_beings" | "relationships";
+type Table = "base_beings" | "relationships" | "events" | "knowledge_facts";
+const TABLES: readonly Table[] = ["base_beings", "relationships", "events", "knowledge_facts"];
 
 export interface Maintenance {
   /** Tells maintenance that `rows` rows of `table` were written. */
@@ -28,10 +29,7 @@ export async function createMaintenance(driver: SqlDriver, onError: (error: unkn
   if (driver.kind !== "pglite") return { noteWrites: () => undefined, flush: () => Promise.resolve(), close: () => Promise.resolve() };
 
   const sizes = new Map<Table, number>();
-  const written = new Map<Table, number>([
-    ["base_beings", 0],
-    ["relationships", 0],
-  ]);
+  const written = new Map<Table, number>(TABLES.map((t) => [t, 0]));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
@@ -58,9 +56,9 @@ export async function createMaintenance(driver: SqlDriver, onError: (error: unkn
   }
 
   // A world that was never analyzed (or was loaded by an older version) gets its statistics now.
-  const stats = await driver.query<{ relname: Table; n: number }>(
-    "SELECT relname, reltuples::int AS n FROM pg_class WHERE relname IN ('base_beings', 'relationships')",
-  );
+  const stats = await driver.query<{ relname: Table; n: number }>("SELECT relname, reltuples::int AS n FROM pg_class WHERE relname = ANY($1::text[])", [
+    TABLES,
+  ]);
   const never = stats.filter((s) => s.n < 0).map((s) => s.relname);
   for (const s of stats) sizes.set(s.relname, Math.max(0, s.n));
   if (never.length) await run(never);

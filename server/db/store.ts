@@ -1,6 +1,9 @@
 import "../serverOnly";
 import { createBeingsRepo, type BeingsRepo } from "./beings";
+import { DEFAULT_MERGE_THRESHOLD } from "../../lib/knowledge/constants";
 import type { SqlDriver, SqlExecutor } from "./driver";
+import { createEventsRepo, type EventsRepo } from "./events";
+import { createKnowledgeRepo, type KnowledgeRepo } from "./knowledge";
 import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
@@ -17,6 +20,10 @@ export interface MasterStore {
   readonly relationships: RelationshipsRepo;
   /** Shared rooms (room beings) and their Yjs update logs. */
   readonly rooms: RoomsRepo;
+  /** The append-only event log with its global sequence. */
+  readonly events: EventsRepo;
+  /** Facts beings taught the master: merged, corroborated, searchable. */
+  readonly knowledge: KnowledgeRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -27,8 +34,14 @@ export interface MasterStore {
   close(): Promise<void>;
 }
 
+export interface StoreOptions {
+  /** Cosine similarity at or above which a pushed fact merges into one the master holds (default DEFAULT_MERGE_THRESHOLD). */
+  readonly mergeThreshold?: number;
+}
+
 /** Creates the store over a driver, applying pending migrations first. */
-export async function createStore(driver: SqlDriver): Promise<MasterStore> {
+export async function createStore(driver: SqlDriver, options: StoreOptions = {}): Promise<MasterStore> {
+  const mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
   await migrate(driver);
   const maintenance = await createMaintenance(driver, (error) => console.error("[luxos] store maintenance failed:", error));
   let closing: Promise<void> | undefined;
@@ -37,6 +50,8 @@ export async function createStore(driver: SqlDriver): Promise<MasterStore> {
     beings: createBeingsRepo(driver, maintenance),
     relationships: createRelationshipsRepo(driver, maintenance),
     rooms: createRoomsRepo(driver),
+    events: createEventsRepo(driver, maintenance, { mergeThreshold }),
+    knowledge: createKnowledgeRepo(driver, maintenance, { mergeThreshold }),
     maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {

@@ -35,8 +35,9 @@ export function testBackends(): TestBackend[] {
   return backends;
 }
 
-/** Empties the world but for the core beings. */
+/** Empties the world but for the core beings, and the event log and knowledge receipts. */
 export async function resetStore(store: MasterStore): Promise<void> {
+  await store.sql.exec("DELETE FROM events; DELETE FROM knowledge_receipts");
   await store.sql.exec("DELETE FROM relationships");
   await store.sql.query("DELETE FROM base_beings WHERE NOT (soul = ANY($1::uuid[]))", [CORE_BEINGS.map((b) => b.soul)]);
 }

@@ -2,6 +2,7 @@ import "../serverOnly";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
+import type { FetchPolicy } from "../lux/fetchUrl";
 import type { MasterStore } from "../db/store";
 import type { ReasoningConfig } from "../llm/config";
 import type { RoomServer } from "../rooms/createRoomServer";
@@ -22,6 +23,8 @@ export interface ApiHandlerOptions {
   roomSecret?: Uint8Array;
   /** The live rooms (rooms.postMission writes into them). */
   roomServer?: Pick<RoomServer, "write">;
+  /** What Lux `LOAD url` may reach (lux.fetch); private addresses are refused unless allowed. */
+  luxFetch?: FetchPolicy;
   onError?: (error: unknown, path: string | undefined) => void;
 }
 
@@ -54,7 +57,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
  * false for any other path so the caller can pass the request on (to Next.js).
  */
-export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer, onError }: ApiHandlerOptions) {
+export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer, luxFetch, onError }: ApiHandlerOptions) {
   const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (await handleModels(req, res)) return true;
@@ -106,7 +109,7 @@ export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createContext(store, reasoning, roomSecret, roomServer),
+      createContext: () => createContext(store, { reasoning, roomSecret, roomServer, ...(luxFetch && { luxFetch }) }),
       maxBatchSize: MAX_BATCH_SIZE,
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);

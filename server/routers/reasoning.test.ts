@@ -19,7 +19,7 @@ import { failure } from "./testing";
 const NO_STORE = {} as MasterStore;
 const KEY = "sk-test-secret-key-0123456789";
 
-const caller = (reasoning: ReasoningConfig) => createCaller(createContext(NO_STORE, reasoning));
+const caller = (reasoning: ReasoningConfig) => createCaller(createContext(NO_STORE, { reasoning }));
 const ask = { messages: [{ role: "user" as const, content: "Say hello" }] };
 
 describe("reasoning.complete against an OpenAI-compatible server", () => {

@@ -17,7 +17,7 @@ describe("the rooms router", () => {
   beforeAll(async () => {
     store = await openStore({ kind: "pglite" });
     rooms = createRoomServer({ rooms: store.rooms, secret: TEST_SECRET, evictAfterMs: 10 });
-    api = createCaller(createContext(store, {}, TEST_SECRET, rooms));
+    api = createCaller(createContext(store, { roomSecret: TEST_SECRET, roomServer: rooms }));
   });
   afterAll(async () => {
     await rooms.close();
@@ -52,7 +52,7 @@ describe("the rooms router", () => {
     expect(missions.get(posted.mission)).toMatchObject({ title: "Map the garden", brief: "- north bed\n- south bed" });
     await expect(api.rooms.postMission({ room: "99999999-9999-4999-8999-999999999999", title: "x" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(api.rooms.postMission({ room: room.id, title: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    const noRooms = createCaller(createContext(store, {}, TEST_SECRET));
+    const noRooms = createCaller(createContext(store, { roomSecret: TEST_SECRET }));
     await expect(noRooms.rooms.postMission({ room: room.id, title: "x" })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
   });
 

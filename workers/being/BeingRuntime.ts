@@ -5,15 +5,19 @@
  */
 import { createEvent, type EventEnvelope } from "../../lib/events";
 import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAction, type MindLayer, type MindState } from "../../lib/mind";
-import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, WorkerError, WorkerState } from "./api";
-import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS } from "./constants";
+import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
+import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_CHUNK, TEACH_MAX_FACTS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
+import { masterPullKnowledge, masterPushEvents } from "./masterFetch";
 import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
+import { SyncLoop, type PullFacts, type PushEvents } from "./SyncLoop";
 
 const LAYERS: readonly MindLayer[] = ["reflex", "situation", "supervision"];
 /** With no goal left, the being takes up its genesis goal again after this long (its program is its goal). */
 const REPEAT_GOAL_MS = 20_000;
 const MIND_SETTING = "mind";
+/** Facts a person teaches through the page are this confident: someone chose to say them. */
+const TAUGHT_CONFIDENCE = 0.9;
 
 type Listener = (event: BeingWorkerEvent) => void;
 type StartOperation = Extract<MindAction, { kind: "start_operation" }>;
@@ -52,7 +56,13 @@ export class BeingRuntime {
   private goalSeq = 0;
   private startedAt: number | null = null;
   private lastReflection: string | null = null;
-  private counts = { outbox: 0, facts: 0, memories: 0 };
+  private counts = { memories: 0 };
+  /** Sends the outbox to the master; only a running being syncs (one browsing its micro-world does not). */
+  private sync: SyncLoop | null = null;
+  private lastSync: SyncStatus | null = null;
+  private lastSyncProblem: string | null = null;
+  private readonly onOnline = () => this.sync?.wake();
+  private readonly onOffline = () => this.sync?.offline();
   private restoreMs = 0;
   /** Written with the first step, so starting costs one commit less. */
   private wokeUp = false;
@@ -64,17 +74,32 @@ export class BeingRuntime {
   ) {
     const began = performance.now();
     this.mind = this.restoreMind();
-    this.counts = world.counts();
+    this.counts = { memories: world.counts().memories };
     this.restoreMs = Math.round(performance.now() - began);
   }
 
   /** Opens the micro-world and restores (or creates) the mind. Throws a MicroWorldError the host shows. */
-  static async create(record: BeingRecord, mode: InitMode, reach: ReasonerReach = {}): Promise<BeingRuntime> {
+  static async create(
+    record: BeingRecord,
+    mode: InitMode,
+    reach: ReasonerReach = {},
+    master: { push: PushEvents; pull: PullFacts } = { push: masterPushEvents, pull: (since, signal) => masterPullKnowledge(since, record.soul, signal) },
+  ): Promise<BeingRuntime> {
     // NOTE: a being opened only to browse its micro-world reasons about nothing: no need to ask the master or the LLM worker.
     const choice = mode === "run" ? record.reasoner : "deterministic";
     const [world, chosen] = await Promise.all([MicroWorld.create(record.soul), reasonerFor(choice, reach)]);
     const runtime = new BeingRuntime(record, world, chosen);
-    if (mode === "run") runtime.wokeUp = true;
+    if (mode === "run") {
+      runtime.wokeUp = true;
+      runtime.sync = new SyncLoop({
+        outbox: world,
+        push: master.push,
+        pull: { fetch: master.pull, store: world },
+        isOnline: () => globalThis.navigator?.onLine !== false,
+        onError: (error) => runtime.syncFailed(error),
+      });
+      world.onOutbox = () => runtime.sync?.nudge();
+    }
     return runtime;
   }
 
@@ -112,6 +137,9 @@ export class BeingRuntime {
     this.lastSnapshot = this.startedAt;
     this.state = "running";
     this.pushTimer = setInterval(() => this.push(), STATUS_PUSH_MS);
+    globalThis.addEventListener?.("online", this.onOnline);
+    globalThis.addEventListener?.("offline", this.onOffline);
+    this.sync?.start();
     // NOTE: the first tick runs right after start() answers: the host learns at once that the loop is running.
     this.timer = setTimeout(() => this.step(), 0);
   }
@@ -131,6 +159,10 @@ export class BeingRuntime {
     clearInterval(this.pushTimer);
     for (const controller of this.operations.values()) controller.abort();
     this.operations.clear();
+    globalThis.removeEventListener?.("online", this.onOnline);
+    globalThis.removeEventListener?.("offline", this.onOffline);
+    this.lastSync = this.syncStatus();
+    this.sync?.stop();
     if (this.state !== "error") {
       try {
         this.world.remember("lifecycle", "stopped");
@@ -157,6 +189,64 @@ export class BeingRuntime {
     return this.world;
   }
 
+  /**
+   * Facts a person taught (the page's Teach box): each becomes a fact and a `knowledge.learned`
+   * event in one transaction, TEACH_CHUNK facts per commit with a pause between commits so the
+   * being keeps ticking and answering heartbeats. Answers the event ids.
+   */
+  async learn(texts: readonly string[]): Promise<string[]> {
+    // NOTE: the page is trusted code, but comlink carries whatever it is given.
+    const raw: unknown = texts;
+    if (!Array.isArray(raw) || !raw.every((t): t is string => typeof t === "string")) throw new Error("learn takes a list of texts, one fact each.");
+    const facts = raw.map((t) => t.trim()).filter((t) => t.length > 0);
+    if (facts.length > TEACH_MAX_FACTS) throw new Error(`Teach at most ${TEACH_MAX_FACTS.toLocaleString("en")} facts at once; split the list.`);
+    const ids: string[] = [];
+    for (let start = 0; start < facts.length; start += TEACH_CHUNK) {
+      if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      const chunk = facts.slice(start, start + TEACH_CHUNK);
+      ids.push(...this.world.write(() => chunk.map((text) => this.world.learn(text, "teach", TAUGHT_CONFIDENCE))));
+    }
+    if (ids.length > 0) this.world.remember("taught", ids.length === 1 ? `was taught: ${facts[0]}` : `was taught ${ids.length} facts`);
+    this.push();
+    return ids;
+  }
+
+  /** Sends the outbox now, forgetting the backoff (the Retry button). */
+  syncNow(): void {
+    this.sync?.wake();
+  }
+
+  /** A failed push: the status shows it; the memories note each new kind of failure once, not every retry. */
+  private syncFailed(error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message === this.lastSyncProblem) return;
+    this.lastSyncProblem = message;
+    try {
+      this.world.remember("sync", `could not reach the master: ${message}`);
+    } catch {
+      // NOTE: the world may be closing; the status still carries the error.
+    }
+  }
+
+  private syncStatus(): SyncStatus | null {
+    if (!this.world.isOpen) return this.lastSync;
+    if (this.sync) return this.sync.status();
+    const depth = this.world.depth();
+    return {
+      state: "idle",
+      depth,
+      refused: this.world.refused(),
+      sent: 0,
+      lastSyncAt: null,
+      lastAttemptAt: null,
+      lastError: null,
+      attempts: 0,
+      nextAttemptAt: null,
+      pulled: 0,
+      lastPullAt: null,
+    };
+  }
+
   private step(): void {
     clearTimeout(this.timer);
     if (this.state === "stopped" || this.state === "error") return;
@@ -178,7 +268,6 @@ export class BeingRuntime {
       // NOTE: one transaction per step: on OPFS each commit costs several round trips to the VFS's async proxy.
       if (writes) this.world.write(carryOutAll);
       else carryOutAll();
-      this.counts.outbox += events.length;
       this.activity.add(now, ran.filter((l) => l === "reflex").length, events.length);
       this.takeUpGoalAgain(now);
       this.state = this.mind.run === "running" ? "running" : this.mind.run;
@@ -257,14 +346,13 @@ export class BeingRuntime {
           this.world.learn(learned, `plan:${id}`, plan.source === "template" ? 0.6 : 0.8);
           this.world.remember("plan", `planned "${description}" in ${plan.steps.length} steps`, { steps: plan.steps });
         });
-        this.counts.facts += 1;
         result = {
           kind: "operation_result",
           id,
           status: "ok",
           value: {
             reply: plan.reply ?? `${this.record.name} planned: ${plan.steps.map((s) => s.text).join("; ")}`,
-            expectations: { "micro_world.facts": this.counts.facts },
+            expectations: { "micro_world.facts": this.world.factCount },
           },
           tiki: plan.usage.tiki,
         };
@@ -286,7 +374,7 @@ export class BeingRuntime {
     }
     if (this.state === "stopped" || this.state === "error") return;
     // NOTE: the being sees what it just learned before it hears the plan's expectation, or it would flag its own change as a violation.
-    if (kind === "plan") this.mind = enqueue(this.mind, { kind: "perception", key: "micro_world.facts", value: this.counts.facts });
+    if (kind === "plan") this.mind = enqueue(this.mind, { kind: "perception", key: "micro_world.facts", value: this.world.factCount });
     const fed = this.input(result);
     if (!fed.ok) this.listener?.({ kind: "notify", level: "warning", text: `operation ${id}: ${fed.error}` });
   }
@@ -295,7 +383,7 @@ export class BeingRuntime {
   private perceive(now: number): void {
     if (now - this.lastPerception < PERCEIVE_MS || this.mind.run !== "running") return;
     this.lastPerception = now;
-    this.mind = enqueue(this.mind, { kind: "perception", key: "micro_world.facts", value: this.counts.facts });
+    this.mind = enqueue(this.mind, { kind: "perception", key: "micro_world.facts", value: this.world.factCount });
   }
 
   private takeUpGoalAgain(now: number): void {
@@ -344,6 +432,7 @@ export class BeingRuntime {
     });
     const layers = Object.fromEntries(LAYERS.map((l) => [l, layer(l)])) as Record<MindLayer, LayerStatus>;
     const plans = this.mind.stats.plans_ok + this.mind.stats.plans_failed;
+    const sync = this.syncStatus();
     return {
       soul: this.record.soul,
       name: this.record.name,
@@ -352,8 +441,9 @@ export class BeingRuntime {
       error: this.error,
       layers,
       budget: { limit: this.mind.budget.limit, spent: this.mind.budget.spent },
-      outboxDepth: this.counts.outbox,
-      facts: this.counts.facts,
+      outboxDepth: sync?.depth ?? 0,
+      sync,
+      facts: this.world.factCount,
       memories: this.counts.memories,
       successRate: plans === 0 ? null : successRate(this.mind),
       lastReflection: this.lastReflection,

@@ -39,6 +39,36 @@ export interface LayerStatus {
   readonly lastDecisionAt: number | null;
 }
 
+/**
+ * Where a being's sync loop is: `idle` (nothing to send, or waiting for more), `sending` (a push
+ * in flight), `retrying` (the last push failed; `nextAttemptAt` says when), `offline` (the browser
+ * says there is no network; it waits for `online`).
+ */
+export type SyncState = "idle" | "sending" | "retrying" | "offline";
+
+/** The outbox and its way to the master, as the page shows it. */
+export interface SyncStatus {
+  readonly state: SyncState;
+  /** Events in the outbox, the refused ones included. */
+  readonly depth: number;
+  /** Events the master refused (kept, not sent again). */
+  readonly refused: number;
+  /** Events acknowledged since the worker started. */
+  readonly sent: number;
+  /** When the master last acknowledged a batch (this worker's clock), or null. */
+  readonly lastSyncAt: number | null;
+  readonly lastAttemptAt: number | null;
+  /** Why the last attempt failed; null after a success. */
+  readonly lastError: string | null;
+  /** Failed attempts in a row. */
+  readonly attempts: number;
+  readonly nextAttemptAt: number | null;
+  /** Facts learned from the master (taught by other beings) since the worker started. */
+  readonly pulled: number;
+  /** When the master was last asked for what others taught, or null. */
+  readonly lastPullAt: number | null;
+}
+
 /** Everything the page shows of a being, pushed a few times a second. Plain JSON. */
 export interface BeingStatus {
   readonly soul: string;
@@ -49,6 +79,8 @@ export interface BeingStatus {
   readonly layers: Readonly<Record<MindLayer, LayerStatus>>;
   readonly budget: { readonly limit: number; readonly spent: number };
   readonly outboxDepth: number;
+  /** The outbox's way to the master (depth, last sync, last error); null while the being is only inspected. */
+  readonly sync: SyncStatus | null;
   readonly facts: number;
   readonly memories: number;
   readonly successRate: number | null;
@@ -90,6 +122,49 @@ export interface RecentEvent {
   readonly time: string;
 }
 
+/** A file dropped on the Lux editor, passed into a run for `LOAD file`. */
+export interface LuxFileInput {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** A Lux program to run in the being. */
+export interface LuxRunRequest {
+  readonly source: string;
+  /** Tiki the run may spend (lib/lux DEFAULT_BUDGET when absent). */
+  readonly budget?: number;
+  readonly files?: readonly LuxFileInput[];
+}
+
+/** One step of a Lux run as the page shows it. */
+export interface LuxStepView {
+  readonly index: number;
+  readonly statement: string;
+  readonly line: number;
+  readonly column: number;
+  readonly output: string;
+  readonly tiki: number;
+  readonly spent: number;
+}
+
+/** How a Lux run ended. */
+export interface LuxRunView {
+  readonly ok: boolean;
+  readonly steps: number;
+  readonly spent: number;
+  readonly budget: number;
+  readonly traceid: string;
+  readonly error: { readonly message: string; readonly reason: string; readonly line: number | null; readonly column: number | null } | null;
+  /** Facts REPORTed to the master (through the outbox). */
+  readonly reported: readonly string[];
+  /** The program's variables at the end, each summarised in a line. */
+  readonly variables: Readonly<Record<string, string>>;
+  readonly ms: number;
+}
+
+/** The page's route for CALL: asks another being (running in this tab) and answers its reply as JSON. */
+export type LuxCallBeing = (being: string, input: unknown, timeoutMs: number) => Promise<unknown>;
+
 /** What the worker pushes through the `onEvent` callback. */
 export type BeingWorkerEvent =
   { readonly kind: "status"; readonly status: BeingStatus } | { readonly kind: "notify"; readonly level: "info" | "warning"; readonly text: string };
@@ -123,8 +198,25 @@ export interface BeingWorkerApi {
   query(sql: string): Promise<QueryResult>;
   tables(): Promise<readonly TableInfo[]>;
   recentEvents(limit: number): Promise<readonly RecentEvent[]>;
+  /**
+   * Teaches the being: each text becomes a fact in its micro-world and a `knowledge.learned` event
+   * in its outbox, in one transaction (so the master gets each exactly once, whenever it is
+   * reachable). Blank lines are skipped. Answers the event ids (= the facts' ids at the master).
+   */
+  learn(texts: readonly string[]): Promise<{ readonly ids: readonly string[] }>;
+  /** Sends the outbox now, forgetting any backoff (the Retry button). */
+  syncNow(): Promise<void>;
   /** The being's embedder (`hashEmbed` of lib/embed): one 384-d vector per text, bit for bit what the server computes. */
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   /** Subscribes to status pushes and notifications (pass a `Comlink.proxy`). Replaces an earlier subscriber. */
   onEvent(callback: (event: BeingWorkerEvent) => void): Promise<void>;
+  /**
+   * Runs a Lux program in the being (one at a time): steps arrive in batches through `onSteps`, the result when
+   * it ends. `callBeing` routes CALL (pass `Comlink.proxy`s). Rejects when the being is not running here or a run is under way.
+   */
+  runLux(request: LuxRunRequest, onSteps: (steps: readonly LuxStepView[]) => void, callBeing?: LuxCallBeing): Promise<LuxRunView>;
+  /** Interrupts the Lux run under way (it ends with an `interrupted` error); false when none runs. */
+  stopLux(): Promise<boolean>;
+  /** Answers a Lux CALL from another being: what this being knows about the input's question or text. */
+  answerCall(from: string, input: unknown): Promise<unknown>;
 }

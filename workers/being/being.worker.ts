@@ -10,11 +10,13 @@ import type { LlmWorkerApi } from "../../lib/reason";
 import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
 import { BeingRuntime } from "./BeingRuntime";
 import { llmOverPort } from "./llmPort";
+import { LuxRunner } from "./LuxRunner";
 import { loadSqlite } from "./microWorld";
 
 let runtime: BeingRuntime | null = null;
 let listener: ((event: BeingWorkerEvent) => void) | null = null;
 let llm: LlmWorkerApi | null = null;
+let lux: LuxRunner | null = null;
 
 function ready(): BeingRuntime {
   if (!runtime) throw new Error("This being's worker has not been initialised: call init(record) first.");
@@ -34,6 +36,7 @@ const api: BeingWorkerApi = {
   async init(record, mode) {
     if (runtime) return runtime.status();
     runtime = await BeingRuntime.create(record, mode, { llm, origin: self.location.origin });
+    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld);
     if (listener) runtime.onEvent(listener);
     return runtime.status();
   },
@@ -44,6 +47,8 @@ const api: BeingWorkerApi = {
   status: () => Promise.resolve(status()),
   heartbeat: () => Promise.resolve(Date.now()),
   send: (input) => Promise.resolve(ready().input(input)),
+  learn: async (texts) => ({ ids: await ready().learn(texts) }),
+  syncNow: () => Promise.resolve(ready().syncNow()),
   query: (sql) => Promise.resolve().then(() => ready().microWorld.query(sql)),
   tables: () => Promise.resolve().then(() => ready().microWorld.tables()),
   recentEvents: (limit) => Promise.resolve().then(() => ready().microWorld.recentEvents(Math.max(1, Math.min(200, limit)))),
@@ -53,7 +58,15 @@ const api: BeingWorkerApi = {
     runtime?.onEvent(callback);
     return Promise.resolve();
   },
+  runLux: (request, onSteps, callBeing) => Promise.resolve().then(() => luxRunner().run(request, onSteps, callBeing)),
+  stopLux: () => Promise.resolve(lux?.stop() ?? false),
+  answerCall: (from, input) => Promise.resolve().then(() => luxRunner().answer(from, input)),
 };
+
+function luxRunner(): LuxRunner {
+  ready();
+  return lux!;
+}
 
 /** The benchmark's extra: inserts in one transaction, answers milliseconds. Not part of the page's API. */
 const bench = { benchInsert: (count: number) => Promise.resolve().then(() => ready().microWorld.benchInsert(count)) };

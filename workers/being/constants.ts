@@ -22,3 +22,36 @@ export const DEFAULT_BUDGET = 100_000;
 export const ACTIVITY_SECONDS = 30;
 /** Recent events the page can ask for at once. */
 export const MAX_RECENT_EVENTS = 200;
+/** Rows Lux `LOAD rows from` reads at most: a program's working set, not a table dump. */
+export const LUX_ROWS_CAP = 10_000;
+/** Confidence of a fact a Lux program REPORTs without saying (`{text, confidence}` records say). */
+export const LUX_REPORT_CONFIDENCE = 0.8;
+/** Lux trace events written to the outbox in one transaction: one commit per step would be slow on OPFS. */
+export const LUX_EVENT_BATCH = 200;
+/** Labelled examples CLASSIFY reads from the micro-world or the master. */
+export const LUX_EXAMPLES_CAP = 2_000;
+/** Memories RECALL searches, newest first. */
+export const LUX_RECALL_SEARCHED = 5_000;
+
+/** Events per `events.push` from a being: about 200 KB, one master transaction answered well inside SYNC_REQUEST_TIMEOUT_MS on a slow machine. */
+export const SYNC_BATCH_EVENTS = 200;
+/** Bytes of envelopes per push: far below the master's 16 MB body limit, whatever the events carry. */
+export const SYNC_BATCH_BYTES = 2 * 1024 * 1024;
+/** A push not answered this long is abandoned and sent again (the master dedupes by event id, so that is safe). */
+export const SYNC_REQUEST_TIMEOUT_MS = 20_000;
+/** With nothing to send, the outbox is looked at again this often: decisions reach the master within a few seconds. */
+export const SYNC_IDLE_MS = 2_000;
+/** After something is appended, the loop waits this long so a burst of writes leaves in one batch. */
+export const SYNC_NUDGE_MS = 150;
+/** The first retry after a failure waits about this long; each further failure doubles it. */
+export const SYNC_BACKOFF_BASE_MS = 500;
+/** Retries never wait longer than this: a restarted master is found within 15 s, and 1,000 waiting beings cost it ~70 requests/s. */
+export const SYNC_BACKOFF_CAP_MS = 15_000;
+/** Offline, the loop asks navigator.onLine this often as well as waiting for `online` (which a worker may miss). */
+export const SYNC_OFFLINE_POLL_MS = 2_000;
+/** With an empty outbox, a being asks the master what others taught this often: fresh enough, and cheap for the master. */
+export const SYNC_PULL_MS = 15_000;
+/** Facts written per commit while being taught: a few hundred ms at most on OPFS, so heartbeats keep coming. */
+export const TEACH_CHUNK = 50;
+/** Facts taught in one call: one transaction, embedded in the worker; more would stall the being for seconds. */
+export const TEACH_MAX_FACTS = 5_000;

@@ -4,6 +4,7 @@
  * carries tRPC's `data.code`, which `createOpenAiCompatibleReasoner` turns into a reasoner reason.
  */
 import { z } from "zod";
+import type { EventAck, KnowledgePullInput, KnowledgePullOutput } from "../../lib/knowledge/contract";
 import type { CompleteInput, CompleteOutput } from "../../lib/reason";
 
 /** How long the worker waits for a status or listing before it says the master did not answer. */
@@ -40,6 +41,11 @@ async function read(path: string, response: Response): Promise<unknown> {
 /** A tRPC query without input: `GET /api/trpc/<path>`. */
 export async function masterQuery(path: string, signal: AbortSignal = AbortSignal.timeout(MASTER_STATUS_TIMEOUT_MS)): Promise<unknown> {
   return read(path, await fetch(`/api/trpc/${path}`, { signal }));
+}
+
+/** A tRPC query with input: `GET /api/trpc/<path>?input=<json>`. */
+export async function masterRead(path: string, input: unknown, signal: AbortSignal = AbortSignal.timeout(MASTER_STATUS_TIMEOUT_MS)): Promise<unknown> {
+  return read(path, await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal }));
 }
 
 /** A tRPC mutation: `POST /api/trpc/<path>` with the input as the JSON body. */
@@ -80,4 +86,39 @@ export async function serverWebLlmModel(): Promise<{ model: { id: string; lib: s
 /** `reasoning.complete`, checked enough to be used (the server built it). */
 export async function masterComplete(input: CompleteInput, signal: AbortSignal | undefined): Promise<CompleteOutput> {
   return (await masterMutation("reasoning.complete", input, signal)) as CompleteOutput;
+}
+
+const eventAcksSchema = z.object({ acks: z.array(z.object({ id: z.string(), seq: z.number() })) });
+
+/** `events.push`: the master's acknowledgements (`{id, seq}` per event it logged, now or before). */
+export async function masterPushEvents(events: readonly unknown[], signal: AbortSignal): Promise<readonly EventAck[]> {
+  const answer = eventAcksSchema.safeParse(await masterMutation("events.push", { events }, signal));
+  if (!answer.success) throw new MasterCallError("the master answered events.push without acknowledgements; it may be an older version", undefined);
+  return answer.data.acks;
+}
+
+const pullSchema = z.object({
+  facts: z.array(
+    z.object({
+      fact: z.string(),
+      text: z.string(),
+      confidence: z.number(),
+      corroboration: z.number(),
+      sources: z.array(z.string()),
+      updated_at: z.string(),
+    }),
+  ),
+  cursor: z.string().nullable(),
+  done: z.boolean(),
+});
+
+/** Facts a page of `knowledge.pull` carries at most: a few hundred rows, one micro-world transaction. */
+export const PULL_PAGE = 200;
+
+/** `knowledge.pull` from `since`, leaving out facts only `soul` taught (it has them). */
+export async function masterPullKnowledge(since: string | null, soul: string, signal: AbortSignal): Promise<KnowledgePullOutput> {
+  const input: KnowledgePullInput = { since, limit: PULL_PAGE, except_source: soul };
+  const answer = pullSchema.safeParse(await masterQuery(`knowledge.pull?input=${encodeURIComponent(JSON.stringify(input))}`, signal));
+  if (!answer.success) throw new MasterCallError("the master answered knowledge.pull with something unreadable; it may be an older version", undefined);
+  return answer.data;
 }

@@ -3,11 +3,14 @@
  * in the being's worker with the `opfs` VFS (needs COOP/COEP, which next.config.mjs sends).
  */
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
-import type { EventEnvelope } from "../../lib/events";
+import { createEvent, type EventEnvelope } from "../../lib/events";
+import { MAX_SUBJECT_LENGTH } from "../../lib/events/constants";
 import { hashEmbed } from "../../lib/embed";
+import { LEARNED_EVENT_TYPE, MAX_FACT_TEXT, type LearnedFactData, type PulledFact } from "../../lib/knowledge/contract";
 import type { MicroWorldErrorReason, QueryResult, RecentEvent, TableInfo } from "./api";
 import { MICRO_WORLD_DIR, QUERY_ROW_CAP } from "./constants";
 import { checkReadOnlySql } from "./readOnlySql";
+import type { OutboxEntry, OutboxStore, PulledStore } from "./SyncLoop";
 
 type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
 type Database = InstanceType<Sqlite3["oo1"]["DB"]>;
@@ -48,6 +51,14 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX outbox_created ON outbox(created_at);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE cursors (name TEXT PRIMARY KEY, position TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  // Store-and-forward: a fact remembers the outbox event that carries it to the master (its id there);
+  // an event the master refused stays in the outbox with the reason instead of blocking the rest.
+  // A fact pulled from the master remembers its soul there (and is never sent back).
+  `ALTER TABLE facts ADD COLUMN event_id TEXT;
+   CREATE UNIQUE INDEX facts_event_id ON facts(event_id);
+   ALTER TABLE facts ADD COLUMN master_fact TEXT;
+   CREATE UNIQUE INDEX facts_master_fact ON facts(master_fact);
+   ALTER TABLE outbox ADD COLUMN refused TEXT;`,
 ];
 
 let sqlite3Promise: Promise<Sqlite3> | undefined;
@@ -66,14 +77,27 @@ function toCell(value: unknown): Cell {
   return JSON.stringify(value) ?? null;
 }
 
-export class MicroWorld {
+function toText(value: unknown): string {
+  return typeof value === "string" ? value : String(toCell(value) ?? "");
+}
+
+/** The `cursors` row that remembers where `knowledge.pull` stopped. */
+const PULL_CURSOR = "knowledge.pull";
+
+export class MicroWorld implements OutboxStore, PulledStore {
   private closed = false;
   private inTransaction = false;
   /** Rows in `memories`, kept as they are written so a status never has to count them. */
   memoryCount = 0;
+  /** Rows in `facts`, likewise. */
+  factCount = 0;
+  /** Called after anything is put in the outbox (the sync loop's nudge). */
+  onOutbox: (() => void) | null = null;
   private constructor(
     private readonly sqlite3: Sqlite3,
     private readonly db: Database,
+    /** The being's soul: the source of every event it sends. */
+    readonly soul: string,
     readonly file: string,
     readonly vfs: "opfs" | "memory",
     /** Milliseconds to load sqlite-wasm and to open and migrate the file. */
@@ -103,19 +127,28 @@ export class MicroWorld {
       throw classifyStorageError(error);
     }
     const timings = { sqliteMs: 0, openMs: 0 };
-    const world = new MicroWorld(sqlite3, db, file, "opfs", timings);
+    const world = new MicroWorld(sqlite3, db, soul, file, "opfs", timings);
     try {
       // NOTE: TRUNCATE keeps the journal file (OPFS creates and deletes files slowly); NORMAL is safe with a rollback
       // journal for a being whose last few decisions may be re-derived; the larger cache keeps a big write from spilling.
       db.exec("PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;");
       world.migrate();
       world.memoryCount = Number(db.selectValue("SELECT count(*) FROM memories") ?? 0);
+      world.factCount = Number(db.selectValue("SELECT count(*) FROM facts") ?? 0);
     } catch (error) {
       world.close();
       throw classifyStorageError(error);
     }
     timings.sqliteMs = Math.round(loaded - began);
     timings.openMs = Math.round(performance.now() - loaded);
+    return world;
+  }
+
+  /** A micro-world in memory that nothing persists: benchmarks and Node tests of code that runs on the real one. */
+  static async createInMemory(soul: string): Promise<MicroWorld> {
+    const sqlite3 = await loadSqlite();
+    const world = new MicroWorld(sqlite3, new sqlite3.oo1.DB(":memory:", "c"), soul, `:memory:/${soul}`, "memory", { sqliteMs: 0, openMs: 0 });
+    world.migrate();
     return world;
   }
 
@@ -154,6 +187,97 @@ export class MicroWorld {
         stmt.finalize();
       }
     });
+    this.onOutbox?.();
+  }
+
+  /** The oldest events not refused, in the order they were written: at most `limit`, about `maxBytes` (at least one). */
+  peek(limit: number, maxBytes: number): OutboxEntry[] {
+    this.assertOpen();
+    const rows = this.db.selectArrays("SELECT id, envelope FROM outbox WHERE refused IS NULL ORDER BY rowid LIMIT ?", [limit]);
+    const batch: OutboxEntry[] = [];
+    let bytes = 0;
+    for (const [id, envelope] of rows) {
+      if (typeof id !== "string" || typeof envelope !== "string") continue;
+      bytes += envelope.length;
+      if (batch.length > 0 && bytes > maxBytes) break;
+      batch.push({ id, envelope });
+    }
+    return batch;
+  }
+
+  /** Deletes acknowledged events and marks the facts they carried synced, in one transaction. */
+  acknowledge(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.write(() => {
+      const drop = this.db.prepare("DELETE FROM outbox WHERE id = ?");
+      const synced = this.db.prepare("UPDATE facts SET synced = 1 WHERE event_id = ?");
+      try {
+        for (const id of ids) {
+          drop.bind([id]).stepReset();
+          synced.bind([id]).stepReset();
+        }
+      } finally {
+        drop.finalize();
+        synced.finalize();
+      }
+    });
+  }
+
+  /** Sets an event the master refused aside: it stays, with the reason, and is not sent again. */
+  refuse(id: string, reason: string): void {
+    this.write(() => this.db.exec({ sql: "UPDATE outbox SET refused = ? WHERE id = ?", bind: [reason.slice(0, 2000) || "refused", id] }));
+  }
+
+  pullCursor(): string | null {
+    this.assertOpen();
+    const value = this.db.selectValue("SELECT position FROM cursors WHERE name = ?", [PULL_CURSOR]);
+    return typeof value === "string" ? value : null;
+  }
+
+  /**
+   * Facts the master learned from other beings: stored as facts (source `master`, already synced,
+   * never in the outbox, so nothing echoes back), with the cursor, in one transaction. A fact this
+   * being taught itself is skipped (it has it); one seen before is updated. Answers how many were new here.
+   */
+  absorb(facts: readonly PulledFact[], cursor: string | null): number {
+    const added = this.write(() => {
+      const before = Number(this.db.selectValue("SELECT count(*) FROM facts") ?? 0);
+      const insert = this.db.prepare(
+        `INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, master_fact) VALUES (?, ?, 'master', ?, ?, 1, ?)
+         ON CONFLICT(master_fact) DO UPDATE SET confidence = excluded.confidence`,
+      );
+      try {
+        for (const fact of facts) {
+          if (fact.sources.includes(this.soul)) continue;
+          const embedding = new Uint8Array(hashEmbed(fact.text).buffer.slice(0));
+          insert.bind([fact.text, embedding, fact.confidence, Date.parse(fact.updated_at) || Date.now(), fact.fact]).stepReset();
+        }
+      } finally {
+        insert.finalize();
+      }
+      if (cursor !== null) {
+        this.db.exec({
+          sql: `INSERT INTO cursors(name, position, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
+          bind: [PULL_CURSOR, cursor, Date.now()],
+        });
+      }
+      return Number(this.db.selectValue("SELECT count(*) FROM facts") ?? 0) - before;
+    });
+    this.factCount += added;
+    return added;
+  }
+
+  /** Events waiting in the outbox (refused ones included). */
+  depth(): number {
+    this.assertOpen();
+    return Number(this.db.selectValue("SELECT count(*) FROM outbox") ?? 0);
+  }
+
+  /** Events the master refused. */
+  refused(): number {
+    this.assertOpen();
+    return Number(this.db.selectValue("SELECT count(*) FROM outbox WHERE refused IS NOT NULL") ?? 0);
   }
 
   remember(kind: string, text: string, data?: unknown): void {
@@ -166,15 +290,38 @@ export class MicroWorld {
     this.memoryCount += 1;
   }
 
-  /** Stores a fact with its 384-d embedding (float32, little-endian). */
-  learn(text: string, source: string, confidence: number): void {
-    const embedding = new Uint8Array(hashEmbed(text).buffer.slice(0));
+  /**
+   * Stores a fact with its 384-d embedding (float32, little-endian) and, in the same transaction,
+   * a `knowledge.learned` event in the outbox that carries it to the master. `source` says where
+   * in the being it came from (`plan:<id>`, `lux:report`, `teach`); it travels as the event's subject.
+   * Answers the event id, which is the fact's id at the master.
+   *
+   * @example const id = world.learn("water boils at 100 °C at sea level", "teach", 0.9);
+   */
+  learn(text: string, source: string, confidence: number): string {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) throw new MicroWorldError("refused", "A fact needs some text.");
+    if (trimmed.length > MAX_FACT_TEXT) throw new MicroWorldError("refused", `A fact is at most ${MAX_FACT_TEXT} characters; split longer text first.`);
+    const clamped = Math.min(1, Math.max(0, Number.isFinite(confidence) ? confidence : 0.7));
+    const vector = hashEmbed(trimmed);
+    // NOTE: the embedding stays here: the master's hash embedder makes the same bits from the text, and 384 numbers
+    // as JSON would make each outbox row (and each push) about eight times larger.
+    const data: LearnedFactData = { text: trimmed, confidence: clamped };
+    const event = createEvent({ type: LEARNED_EVENT_TYPE, source: this.soul, subject: source.slice(0, MAX_SUBJECT_LENGTH) || undefined, data: { ...data } });
+    const embedding = new Uint8Array(vector.buffer.slice(0));
     this.write(() => {
       this.db.exec({
-        sql: "INSERT INTO facts(text, embedding, source, confidence, learned_at, synced) VALUES (?, ?, ?, ?, ?, 0)",
-        bind: [text, embedding, source, confidence, Date.now()],
+        sql: "INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, event_id) VALUES (?, ?, ?, ?, ?, 0, ?)",
+        bind: [trimmed, embedding, source, clamped, Date.now(), event.id],
+      });
+      this.db.exec({
+        sql: "INSERT INTO outbox(id, type, envelope, created_at) VALUES (?, ?, ?, ?)",
+        bind: [event.id, event.type, JSON.stringify(event), Date.parse(event.time) || Date.now()],
       });
     });
+    this.factCount += 1;
+    this.onOutbox?.();
+    return event.id;
   }
 
   /** Facts as plain text, newest first (for the reasoner's context). */
@@ -281,6 +428,61 @@ export class MicroWorld {
     }
   }
 
+  /**
+   * Rows of one table as records, at most `limit` (Lux `LOAD rows from`). Blobs come as `null` except a
+   * fact's embedding, which Lux has no use for as bytes. Throws a MicroWorldError when there is no such table.
+   */
+  tableRows(table: string, limit: number): { rows: Record<string, string | number | null>[]; truncated: boolean } {
+    this.assertOpen();
+    const exists = this.db.selectValue("SELECT 1 FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? AND name NOT LIKE 'sqlite_%'", [table]);
+    if (exists === undefined) {
+      const names = this.tables().map((t) => t.name);
+      throw new MicroWorldError("refused", `No table named ${table} in this being's micro-world; it has ${names.join(", ")}.`);
+    }
+    const rows: Record<string, string | number | null>[] = [];
+    let truncated = false;
+    this.db.exec({
+      sql: `SELECT * FROM "${table.replaceAll('"', '""')}" LIMIT ?`,
+      bind: [limit + 1],
+      rowMode: "object",
+      callback: (row) => {
+        if (rows.length === limit) {
+          truncated = true;
+          return false;
+        }
+        const out: Record<string, string | number | null> = {};
+        for (const [k, v] of Object.entries(row as Record<string, unknown>)) out[k] = v instanceof Uint8Array ? null : toCell(v);
+        rows.push(out);
+        return undefined;
+      },
+    });
+    return { rows, truncated };
+  }
+
+  /** Facts with their stored embeddings, newest first, at most `limit` (offline ASK, RECALL). */
+  factVectors(limit: number): { text: string; embedding: Float32Array; source: string; confidence: number; learnedAt: number }[] {
+    this.assertOpen();
+    return this.db.selectArrays("SELECT text, embedding, source, confidence, learned_at FROM facts ORDER BY learned_at DESC LIMIT ?", [limit]).map((r) => {
+      const blob = r[1] instanceof Uint8Array ? r[1] : new Uint8Array(0);
+      const embedding = new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+      return { text: toText(r[0]), embedding, source: toText(r[2]), confidence: Number(r[3]), learnedAt: Number(r[4]) };
+    });
+  }
+
+  /** Memories of one kind, newest first, at most `limit`, with their data parsed (Lux RECALL and CLASSIFY's examples). */
+  memoriesOf(kind: string, limit: number): { text: string; data: unknown; at: number }[] {
+    this.assertOpen();
+    return this.db.selectArrays("SELECT text, data, at FROM memories WHERE kind = ? ORDER BY id DESC LIMIT ?", [kind, limit]).map((r) => {
+      let data: unknown = null;
+      try {
+        data = typeof r[1] === "string" ? JSON.parse(r[1]) : null;
+      } catch {
+        data = null;
+      }
+      return { text: toText(r[0]), data, at: Number(r[2]) };
+    });
+  }
+
   /** Inserts `count` synthetic facts in one transaction (the benchmark); answers milliseconds. */
   benchInsert(count: number): number {
     const started = performance.now();
@@ -295,6 +497,11 @@ export class MicroWorld {
     const ms = performance.now() - started;
     this.write(() => this.db.exec("DELETE FROM memories WHERE kind = 'bench'"));
     return ms;
+  }
+
+  /** False once closed. */
+  get isOpen(): boolean {
+    return !this.closed;
   }
 
   private assertOpen(): void {

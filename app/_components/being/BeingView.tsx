@@ -8,6 +8,7 @@ import { errorCode, retryUnlessClientError } from "../../_lib/errorMessage";
 import { useRefreshWorld } from "../../_lib/useRefreshWorld";
 import { useTRPC } from "../../_trpc/client";
 import { NeighborhoodPanel } from "../graph/NeighborhoodPanel";
+import { LuxEditorPanel } from "../lux-editor/LuxEditorPanel";
 import { Button } from "../ui/Button";
 import { CopyButton } from "../ui/CopyButton";
 import { CoreBadge } from "../ui/CoreBadge";
@@ -149,6 +150,11 @@ export function BeingView({ soul: raw }: { soul: string }) {
         <div className={editing ? "lg:col-span-5" : "lg:col-span-2"}>
           <NeighborhoodPanel soul={b.soul} name={name} />
         </div>
+        {!b.core && (
+          <div className="lg:col-span-5">
+            <LuxEditorPanel being={b} />
+          </div>
+        )}
         <div className="lg:col-span-5">
           <MicroWorldPanel soul={b.soul} />
         </div>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { errorMessage } from "../../_lib/errorMessage";
 import { useSwarm } from "../../_swarm/useSwarm";
 import type { BeingWorkerApi, QueryResult, RecentEvent, TableInfo } from "../../../workers/being/api";
+import { SyncIndicator } from "../swarm/SyncIndicator";
 import { Button } from "../ui/Button";
 import { inputClass } from "../ui/FormField";
 import { Panel } from "../ui/Panel";
@@ -87,6 +88,8 @@ function useWorldApi(soul: string): { api: Remote<BeingWorkerApi> | null; source
 /** A being's micro-world: its tables and rows, a read-only SQL box, and its recent events. */
 export function MicroWorldPanel({ soul }: { soul: string }) {
   const { api, source, problem, known } = useWorldApi(soul);
+  const status = useSwarm().beings.find((b) => b.soul === soul)?.status;
+  const sync = source === "live" ? status?.sync : null;
   const [tables, setTables] = useState<readonly TableInfo[]>([]);
   const [events, setEvents] = useState<readonly RecentEvent[]>([]);
   const [sql, setSql] = useState("SELECT id, text, source, confidence, learned_at FROM facts ORDER BY learned_at DESC LIMIT 20");
@@ -161,6 +164,11 @@ export function MicroWorldPanel({ soul }: { soul: string }) {
           </p>
         )}
         {known && !api && !problem && <p className="text-sm text-slate-500">Opening the micro-world…</p>}
+        {sync && status && (
+          <div className="mb-3">
+            <SyncIndicator sync={sync} at={status.at} onRetry={() => void api?.syncNow().catch(() => undefined)} />
+          </div>
+        )}
         {api && (
           <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,20rem)]">
             <div className="min-w-0 space-y-3">

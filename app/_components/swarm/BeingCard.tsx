@@ -8,6 +8,8 @@ import { Button } from "../ui/Button";
 import { BudgetBar } from "./BudgetBar";
 import { PhaseBadge } from "./PhaseBadge";
 import { Sparkline } from "./Sparkline";
+import { SyncIndicator } from "./SyncIndicator";
+import { TeachForm } from "./TeachForm";
 
 const LAYERS: readonly { layer: MindLayer; label: string }[] = [
   { layer: "reflex", label: "Reflex" },
@@ -44,6 +46,11 @@ export function BeingCard({ being, host }: { being: SwarmBeing; host: SwarmHost 
   };
   const live = phase === "running" || phase === "paused" || phase === "halted" || phase === "starting";
   const mode = status?.mode ?? "normal";
+  const learn = async (facts: string[]) => {
+    const api = host.workerApi(being.soul);
+    if (!api) throw new Error("Start the being first: only a running being can learn.");
+    return (await api.learn(facts)).ids.length;
+  };
 
   return (
     <article
@@ -135,9 +142,22 @@ export function BeingCard({ being, host }: { being: SwarmBeing; host: SwarmHost 
             <Stat label="Facts" value={status.facts} testId="being-facts" />
             <Stat label="Success" value={status.successRate === null ? "—" : `${Math.round(status.successRate * 100)} %`} testId="being-success" />
           </dl>
+          {status.sync && (
+            <SyncIndicator
+              sync={status.sync}
+              at={status.at}
+              onRetry={() =>
+                void host
+                  .workerApi(being.soul)
+                  ?.syncNow()
+                  .catch(() => undefined)
+              }
+            />
+          )}
           <p className="truncate text-xs text-slate-500" title={status.reasoner.why} data-testid="being-reasoner">
             Reasoner: <span className="font-mono text-slate-700">{status.reasoner.id}</span> · {status.reasoner.why}
           </p>
+          {live && phase !== "starting" && <TeachForm learn={learn} />}
         </>
       )}
 

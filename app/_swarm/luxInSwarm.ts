@@ -1,0 +1,43 @@
+"use client";
+/**
+ * Lux runs in a being's worker; the page routes them: the run itself to the being's worker in this tab,
+ * and each CALL to the worker of the being it names (by soul or by name), when that one runs here too.
+ */
+import { proxy } from "comlink";
+import type { LuxRunRequest, LuxRunView, LuxStepView } from "../../workers/being/api";
+import { SwarmError, type SwarmHost } from "./SwarmHost";
+
+/** Runs a program in a being running in this tab. Rejects with a SwarmError when it is not running here. */
+export function runLuxInSwarm(host: SwarmHost, soul: string, request: LuxRunRequest, onSteps: (steps: readonly LuxStepView[]) => void): Promise<LuxRunView> {
+  const api = host.workerApi(soul);
+  if (!api) throw new SwarmError("unknown_being", "This being is not running in this tab: start it here, then run the program.");
+  return api.runLux(
+    request,
+    proxy(onSteps),
+    proxy((being: string, input: unknown, timeoutMs: number) => callBeing(host, soul, being, input, timeoutMs)),
+  );
+}
+
+/** Stops the run under way in a being here; false when none runs. */
+export async function stopLuxInSwarm(host: SwarmHost, soul: string): Promise<boolean> {
+  return (await host.workerApi(soul)?.stopLux()) ?? false;
+}
+
+/** Lux CALL: asks the named being's worker in this tab, within `timeoutMs`. */
+export async function callBeing(host: SwarmHost, from: string, target: string, input: unknown, timeoutMs: number): Promise<unknown> {
+  const wanted = target.trim().toLowerCase();
+  const beings = host.list();
+  const found = beings.find((b) => b.soul === wanted) ?? beings.find((b) => b.name.toLowerCase() === wanted);
+  if (!found) throw new Error(`no being named ${JSON.stringify(target)} runs in this tab's swarm; spawn or start it on the Swarm page, then run again`);
+  const api = host.workerApi(found.soul);
+  if (!api) throw new Error(`${found.name} is ${found.phase} here, not running; start it on the Swarm page, then run again`);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${found.name} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([api.answerCall(from, input), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Runs Lux programs inside a being's worker, one at a time, over the being's own host: steps go to the
+ * page in small batches, Stop aborts the run, and the trace events land in the outbox.
+ */
+import { compile, formatDiagnostic, runSteps, summarize, type LuxRunResult, type LuxStep } from "../../lib/lux";
+import { DEFAULT_BUDGET } from "../../lib/lux/constants";
+import { LuxRuntimeError } from "../../lib/lux/LuxRuntimeError";
+import { textOf, fromJson } from "../../lib/lux/values";
+import type { LuxCallBeing, LuxRunRequest, LuxRunView, LuxStepView } from "./api";
+import { searchLocalFacts } from "./askMaster";
+import { createBeingLuxHost } from "./luxHost";
+import type { MicroWorld } from "./microWorld";
+
+/** Steps sent to the page together, at most this often: the trace stays live without a message per step. */
+const STEP_BATCH_MS = 100;
+/** What a CALL answer holds: the few facts that fit the question best. */
+const CALL_HITS = 3;
+
+export class LuxRunner {
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly soul: string,
+    private readonly name: string,
+    private readonly world: () => MicroWorld,
+  ) {}
+
+  get running(): boolean {
+    return this.controller !== null;
+  }
+
+  async run(request: LuxRunRequest, onSteps: (steps: readonly LuxStepView[]) => void, callBeing?: LuxCallBeing): Promise<LuxRunView> {
+    if (this.controller) throw new Error("A Lux program is already running in this being; stop it first.");
+    const began = performance.now();
+    const budget = request.budget ?? DEFAULT_BUDGET;
+    const { program, diagnostics } = compile(request.source);
+    if (diagnostics.length > 0) {
+      const d = diagnostics[0]!;
+      return {
+        ok: false,
+        steps: 0,
+        spent: 0,
+        budget,
+        traceid: "",
+        error: { message: formatDiagnostic(d, request.source, "program.lux"), reason: "invalid_program", line: d.span.line, column: d.span.column },
+        reported: [],
+        variables: {},
+        ms: 0,
+      };
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    const host = createBeingLuxHost({ soul: this.soul, world: this.world(), files: request.files ?? [], callBeing });
+    let pending: LuxStepView[] = [];
+    let lastSent = performance.now();
+    const send = () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      lastSent = performance.now();
+      onSteps(batch);
+    };
+    const steps = runSteps(program, { host, budget, signal: controller.signal, source: this.soul });
+    let result: LuxRunResult | null = null;
+    let error: LuxRuntimeError | null = null;
+    let count = 0;
+    let spent = 0;
+    try {
+      for (;;) {
+        const next = await steps.next();
+        if (next.done) {
+          result = next.value;
+          break;
+        }
+        const step: LuxStep = next.value;
+        count += 1;
+        spent = step.spent;
+        pending.push({
+          index: step.index,
+          statement: step.statement,
+          line: step.line,
+          column: step.column,
+          output: step.output,
+          tiki: step.tiki,
+          spent: step.spent,
+        });
+        if (performance.now() - lastSent >= STEP_BATCH_MS) {
+          send();
+          // NOTE: a tight loop of local steps would otherwise keep the worker from ever hearing Stop.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      }
+    } catch (e) {
+      error = e instanceof LuxRuntimeError ? e : new LuxRuntimeError("host_error", e instanceof Error ? e.message : String(e));
+    } finally {
+      this.controller = null;
+      send();
+      host.flush();
+    }
+    const variables: Record<string, string> = {};
+    for (const [k, v] of result?.variables ?? []) variables[k] = summarize(v, 200);
+    return {
+      ok: error === null,
+      steps: result?.steps.length ?? count,
+      spent: result?.spent ?? spent,
+      budget,
+      traceid: result?.traceid ?? "",
+      error: error && { message: error.message, reason: error.reason, line: error.span?.line ?? null, column: error.span?.column ?? null },
+      reported: host.reported,
+      variables,
+      ms: Math.round(performance.now() - began),
+    };
+  }
+
+  stop(): boolean {
+    if (!this.controller) return false;
+    this.controller.abort();
+    return true;
+  }
+
+  /** What this being says to a CALL: the facts it holds that fit the question best. */
+  answer(from: string, input: unknown): unknown {
+    const value = fromJson(input);
+    const question = typeof input === "object" && input !== null && "question" in input && typeof input.question === "string" ? input.question : textOf(value);
+    const hits = searchLocalFacts(question, this.world().factVectors(5_000), CALL_HITS);
+    return {
+      from: this.name,
+      soul: this.soul,
+      asked_by: from,
+      answer: hits[0]?.text ?? "",
+      hits: hits.map((h) => ({ text: h.text, similarity: h.similarity })),
+    };
+  }
+}
