@@ -1,5 +1,6 @@
 import "./serverOnly";
 import { beingsRouter } from "./routers/beings";
+import { genesisRouter } from "./routers/genesis";
 import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   master: masterRouter,
   reasoning: reasoningRouter,
   rooms: roomsRouter,
+  genesis: genesisRouter,
 });
 
 export type AppRouter = typeof appRouter;

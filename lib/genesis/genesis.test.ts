@@ -64,7 +64,12 @@ describe("planEvolve", () => {
   it("plans a mutation as a new being with the parent appended to the ancestors", () => {
     const plan = planEvolve(base, { source: "def function(x):\n    return 2 * x\n", name: "double2", at: "now" });
     if (plan.kind !== "mutation") throw new Error(plan.kind);
-    expect(plan.child).toMatchObject({ name: "double2", ancestors: ["root", "p"], version: 1, meta: { author: "me", mutated_from: { soul: "p", version: 1 } } });
+    expect(plan.child).toMatchObject({
+      name: "double2",
+      ancestors: ["root", "p"],
+      version: 1,
+      meta: { author: "me", mutated_from: { soul: "p", version: 1 } },
+    });
     expect(plan.record).toMatchObject({ version: 1, stored: "snapshot" });
     expect(plan.adopt).toBeNull();
   });

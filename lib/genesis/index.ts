@@ -4,3 +4,4 @@ export * from "./evolve";
 export * from "./genesisDocument";
 export * from "./lineDiff";
 export * from "./versions";
+export * from "./wire";

@@ -1,6 +1,7 @@
 import "../serverOnly";
 import { createBeingsRepo, type BeingsRepo } from "./beings";
 import type { SqlDriver, SqlExecutor } from "./driver";
+import { createGenesisRepo, type GenesisRepo } from "./genesis";
 import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
@@ -17,6 +18,8 @@ export interface MasterStore {
   readonly relationships: RelationshipsRepo;
   /** Shared rooms (room beings) and their Yjs update logs. */
   readonly rooms: RoomsRepo;
+  /** Beings with source code: versions, evolution and mutation, lineage, export and import. */
+  readonly genesis: GenesisRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -37,6 +40,7 @@ export async function createStore(driver: SqlDriver): Promise<MasterStore> {
     beings: createBeingsRepo(driver, maintenance),
     relationships: createRelationshipsRepo(driver, maintenance),
     rooms: createRoomsRepo(driver),
+    genesis: createGenesisRepo(driver),
     maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {
