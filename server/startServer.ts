@@ -9,6 +9,7 @@ import { openStore } from "./db/openStore";
 import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
+import { handleSandboxAssets } from "./http/sandboxAssets";
 import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
@@ -80,7 +81,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   });
 
   const server = createServer((req, res) => {
-    handleApi(req, res)
+    handleSandboxAssets(req, res)
+      .then(async (handled) => handled || (await handleApi(req, res)))
       .then((handled) => (handled ? undefined : handleNext(req, res)))
       .catch((error: unknown) => {
         console.error("[luxos] request failed:", error);

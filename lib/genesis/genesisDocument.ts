@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MAX_NAME_LENGTH } from "../constants";
 import type { JsonObject } from "../jsonMergePatch";
+import { CAPABILITIES, type Capability } from "../sandbox/protocol";
 import { MAX_SOURCE_BYTES } from "./constants";
 
 /** What a being is (seed 001): a class, a callable function, a kernel, a runtime. */
@@ -96,4 +97,11 @@ export function genesisToJson(g: Genesis): JsonObject {
     meta: g.meta,
     ...(g.core ? { core: true } : {}),
   };
+}
+
+/** What a being may do from its code (`genesis.meta.capabilities`); every capability when it says nothing. */
+export function capabilitiesOf(g: Genesis): Capability[] {
+  const listed = g.meta["capabilities"];
+  if (!Array.isArray(listed)) return [...CAPABILITIES];
+  return CAPABILITIES.filter((c) => listed.includes(c));
 }

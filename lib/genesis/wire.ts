@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { MAX_NAME_LENGTH } from "../constants";
+import { CAPABILITIES, capabilitySchema } from "../sandbox/protocol";
 import { soulSchema } from "../ids";
 import type { JsonObject } from "../jsonMergePatch";
 import { jsonDocument, tagsSchema } from "../schemas";
@@ -27,6 +28,10 @@ export const genesisCreateSchema = z.strictObject({
   tags: tagsSchema.default([]),
   meta: jsonDocument("meta").default({}),
   message: messageSchema.optional(),
+  /** The being that summons this one (`summon` in the sandbox): it becomes the parent, and capabilities are cut to the parent's. */
+  summoned_by: soulSchema.optional(),
+  /** What the being may do from its code; all by default, never more than a summoner has. */
+  capabilities: z.array(capabilitySchema).max(CAPABILITIES.length).optional(),
 });
 export type GenesisCreateInput = z.input<typeof genesisCreateSchema>;
 export type GenesisCreate = z.output<typeof genesisCreateSchema>;
@@ -126,8 +131,8 @@ export interface LineageNode {
 }
 
 export interface LineageEdge {
-  /** `mutation`: the child was born from a change of the parent's code; `descent`: declared ancestry. */
-  readonly kind: "mutation" | "descent";
+  /** `mutation`: born from a change of the parent's code; `summon`: created by the parent's code; `descent`: declared ancestry. */
+  readonly kind: "mutation" | "summon" | "descent";
   readonly parent: string;
   readonly child: string;
   /** The parent's version the child was born from, when known. */

@@ -143,4 +143,13 @@ describe.each(testBackends())("genesis store contract on $name", (backend) => {
       message: expect.stringMatching(/damaged/),
     });
   });
+
+  it("summons a child whose capabilities are never wider than its summoner's", async () => {
+    const parent = await create({ name: "caller", source: F, capabilities: ["summon"] });
+    const child = await create({ name: "summoned", source: F, summoned_by: parent.soul, capabilities: ["execution", "summon"] });
+    expect(child.genesis.meta).toMatchObject({ capabilities: ["summon"], summoned_by: parent.soul });
+    expect(child.genesis.ancestors.at(-1)).toBe(parent.soul);
+    const lineage = await store.genesis.lineage(parent.soul);
+    expect(lineage.edges).toContainEqual({ kind: "summon", parent: parent.soul, child: child.soul, parent_version: 1 });
+  });
 });

@@ -6,6 +6,7 @@ import {
   nextVersion,
   planEvolve,
   readGenesis,
+  capabilitiesOf,
   reconstruct,
   ReconstructError,
   sideBySide,
@@ -26,6 +27,7 @@ import {
 } from "../../lib/genesis";
 import { MAX_NEIGHBORS } from "../../lib/constants";
 import type { Soul } from "../../lib/ids";
+import { CAPABILITIES } from "../../lib/sandbox/protocol";
 import type { JsonObject } from "../../lib/jsonMergePatch";
 import type { SqlDriver, SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
@@ -33,6 +35,8 @@ import { BEING_COLUMNS, coreRefusal, getBeing, ISO, json, notFound, toBeing, tra
 
 /** The tag (and relationship kind) linking a mutation to the being it came from: child → parent. */
 export const MUTATED_FROM = "mutated-from";
+/** The tag linking a summoned being to the being whose code summoned it: child → parent. */
+export const SUMMONED_BY = "summoned-by";
 /** How many generations of descendants a lineage walks. */
 const MAX_LINEAGE_DEPTH = 32;
 
@@ -137,12 +141,17 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
     async create(input) {
       const soul = crypto.randomUUID();
       const at = new Date().toISOString();
+      const parent = input.summoned_by ? await getBeing(driver, input.summoned_by) : null;
+      const parentGenesis = parent ? readGenesis(parent.genesis) : null;
+      // NOTE: a summoned being never gets a capability its summoner lacks, whatever it asks for.
+      const ceiling = parentGenesis ? capabilitiesOf(parentGenesis) : [...CAPABILITIES];
+      const capabilities = (input.capabilities ?? ceiling).filter((c) => ceiling.includes(c));
       const base = readGenesis({
         name: input.name,
         type: input.type,
         language: input.language,
-        ancestors: input.ancestors ?? CORE_LINE[input.type].map(coreSoul),
-        meta: input.meta,
+        ancestors: parent && parentGenesis ? [...parentGenesis.ancestors, parent.soul] : (input.ancestors ?? CORE_LINE[input.type].map(coreSoul)),
+        meta: { ...input.meta, capabilities, ...(parent ? { summoned_by: parent.soul } : {}) },
       });
       const record = input.source === "" ? null : nextVersion(0, "", input.source, at, input.message ?? "genesis");
       const genesis = record ? withVersion(base, record, input.source) : base;
@@ -153,6 +162,13 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
           [soul, input.tags, json(genesisToJson(genesis)), json(input.attributes)],
         );
         if (record) await insertVersion(tx, soul, record);
+        if (parent) {
+          await tx.query(
+            `INSERT INTO relationships (id, tags, energy_level, source_soul, target_soul, genesis, attributes, branches)
+             VALUES ($1, ARRAY['${SUMMONED_BY}']::text[], 0, $2, $3, $4::jsonb, '{}', $5::text[])`,
+            [crypto.randomUUID(), soul, parent.soul, json({ kind: SUMMONED_BY, parent_version: parentGenesis!.version }), parent.branches],
+          );
+        }
       });
       return view(driver, soul);
     },
@@ -223,16 +239,16 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
     async lineage(soul) {
       const center = await getBeing(driver, soul);
       const ancestors = readGenesis(center.genesis).ancestors;
-      const descendants = await driver.query<{ soul: string; parent: string; parent_version: number | null; depth: number }>(
-        `WITH RECURSIVE d(soul, parent, parent_version, depth) AS (
-           SELECT source_soul, target_soul, (genesis ->> 'parent_version')::int, 1 FROM relationships
-           WHERE target_soul = $1 AND tags @> ARRAY['${MUTATED_FROM}']::text[]
+      const descendants = await driver.query<{ soul: string; parent: string; parent_version: number | null; depth: number; summoned: boolean }>(
+        `WITH RECURSIVE d(soul, parent, parent_version, depth, summoned) AS (
+           SELECT source_soul, target_soul, (genesis ->> 'parent_version')::int, 1, tags @> ARRAY['${SUMMONED_BY}']::text[] FROM relationships
+           WHERE target_soul = $1 AND tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[]
            UNION
-           SELECT r.source_soul, r.target_soul, (r.genesis ->> 'parent_version')::int, d.depth + 1
+           SELECT r.source_soul, r.target_soul, (r.genesis ->> 'parent_version')::int, d.depth + 1, r.tags @> ARRAY['${SUMMONED_BY}']::text[]
            FROM relationships r JOIN d ON r.target_soul = d.soul
-           WHERE r.tags @> ARRAY['${MUTATED_FROM}']::text[] AND d.depth < $2
+           WHERE r.tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] AND d.depth < $2
          )
-         SELECT soul::text AS soul, parent::text AS parent, parent_version, min(depth) AS depth FROM d
+         SELECT soul::text AS soul, parent::text AS parent, parent_version, min(depth) AS depth, bool_or(summoned) AS summoned FROM d
          GROUP BY soul, parent, parent_version ORDER BY depth, soul LIMIT $3`,
         [soul, MAX_LINEAGE_DEPTH, MAX_NEIGHBORS + 1],
       );
@@ -269,7 +285,7 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
           parent_version: isMutation && typeof m["version"] === "number" ? m["version"] : null,
         };
       });
-      for (const d of kept) edges.push({ kind: "mutation", parent: d.parent, child: d.soul, parent_version: d.parent_version });
+      for (const d of kept) edges.push({ kind: d.summoned ? "summon" : "mutation", parent: d.parent, child: d.soul, parent_version: d.parent_version });
       return { soul, nodes, edges, truncated };
     },
 
@@ -281,7 +297,7 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
       );
       const relationships = await driver.query<BeingExport["relationships"][number]>(
         `SELECT id::text AS id, coalesce(tags, '{}') AS tags, source_soul::text AS source_soul, target_soul::text AS target_soul, genesis, attributes
-         FROM relationships WHERE (source_soul = $1 OR target_soul = $1) AND tags @> ARRAY['${MUTATED_FROM}']::text[] ORDER BY created_at, id`,
+         FROM relationships WHERE (source_soul = $1 OR target_soul = $1) AND tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] ORDER BY created_at, id`,
         [soul],
       );
       const { soul: s, tags, energy_level, genesis, attributes, memories, self_awareness, branches } = being;
