@@ -118,6 +118,7 @@ async function start(init: InitMessage): Promise<void> {
     },
   });
   pyodide.runPython(PRELUDE);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- pyodide types globals as any
   const run = pyodide.globals.get("_luxos_run") as unknown as (json: string) => string;
   delete (self as { fetch?: unknown }).fetch;
   harden();
