@@ -1,7 +1,8 @@
 /**
  * The Python side of the sandbox, run once after Pyodide loads. `_luxos_run` runs one being's code:
  * it builds a fresh namespace with a read-only `self`, `execution` and `summon`, calls the entry
- * point with the being's attributes merged with the call's kwargs, and answers JSON.
+ * point (`function`, or `main`; it may be async) with the being's attributes merged with the call's
+ * kwargs, and answers JSON.
  */
 export const PRELUDE = String.raw`
 import inspect as _inspect, json as _json, sys as _sys, time as _time, traceback as _traceback, types as _types
@@ -108,12 +109,16 @@ def _call(being, kwargs, caps):
         params = _inspect.signature(entry).parameters
         if not any(p.kind == p.VAR_KEYWORD for p in params.values()):
             args = {k: v for k, v in args.items() if k in params}
-        return entry(**args)
+        value = entry(**args)
+        if _inspect.isawaitable(value) and len(_stack) > 1:
+            value.close()
+            raise ExecutionError(f"{being['name']} is async: only the being you run may be async, not the ones it calls")
+        return value
     finally:
         _stack.pop()
         _calls.append({"soul": soul, "depth": len(_stack), "ms": (_time.perf_counter() - started) * 1000})
 
-def _luxos_run(message_json):
+async def _luxos_run(message_json):
     message = _json.loads(message_json)
     _stack.clear()
     _calls.clear()
@@ -121,6 +126,8 @@ def _luxos_run(message_json):
     being = message["being"]
     try:
         value = _call(being, message["kwargs"], list(being["capabilities"]))
+        if _inspect.isawaitable(value):
+            value = await value
         try:
             out = _json.dumps({"ok": True, "value": value})
         except (TypeError, ValueError):

@@ -119,11 +119,11 @@ async function start(init: InitMessage): Promise<void> {
   });
   pyodide.runPython(PRELUDE);
   // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- pyodide types globals as any
-  const run = pyodide.globals.get("_luxos_run") as unknown as (json: string) => string;
+  const run = pyodide.globals.get("_luxos_run") as unknown as (json: string) => Promise<string>;
   delete (self as { fetch?: unknown }).fetch;
   harden();
 
-  port.onmessage = (event: MessageEvent) => {
+  port.onmessage = async (event: MessageEvent) => {
     const parsed = runMessageSchema.safeParse(event.data);
     if (!parsed.success) return;
     const message = parsed.data;
@@ -134,7 +134,7 @@ async function start(init: InitMessage): Promise<void> {
     const t0 = performance.now();
     let answer: { result: { ok: true; value: unknown } | { ok: false; error: { type: string; message: string; traceback: string } }; calls: [] };
     try {
-      answer = JSON.parse(run(JSON.stringify(message))) as typeof answer;
+      answer = JSON.parse(await run(JSON.stringify(message))) as typeof answer;
     } catch (error) {
       // NOTE: an interrupt can land outside the prelude's try (while it formats its answer).
       const text = error instanceof Error ? error.message : String(error);

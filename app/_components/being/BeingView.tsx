@@ -7,6 +7,7 @@ import { beingName, beingType } from "../../_lib/beingName";
 import { errorCode, retryUnlessClientError } from "../../_lib/errorMessage";
 import { useRefreshWorld } from "../../_lib/useRefreshWorld";
 import { useTRPC } from "../../_trpc/client";
+import { GenesisSection } from "../genesis/GenesisPanel";
 import { NeighborhoodPanel } from "../graph/NeighborhoodPanel";
 import { Button } from "../ui/Button";
 import { CopyButton } from "../ui/CopyButton";
@@ -148,6 +149,9 @@ export function BeingView({ soul: raw }: { soul: string }) {
         </Panel>
         <div className={editing ? "lg:col-span-5" : "lg:col-span-2"}>
           <NeighborhoodPanel soul={b.soul} name={name} />
+        </div>
+        <div className="lg:col-span-5">
+          <GenesisSection soul={b.soul} />
         </div>
         <div className="lg:col-span-5">
           <MicroWorldPanel soul={b.soul} />
