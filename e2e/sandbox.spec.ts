@@ -123,7 +123,10 @@ test("hostile Python reaches no network, storage, eval or page, and runaway code
   expect(await run(page, "def function():\n    return 'alive'\n")).toMatchObject({ ok: true, value: "alive" });
 
   // A loop that swallows the interrupt is killed with its worker; the next call gets a fresh one.
-  const stubborn = await run(page, "def function():\n    while True:\n        try:\n            while True: pass\n        except BaseException:\n            pass\n");
+  const stubborn = await run(
+    page,
+    "def function():\n    while True:\n        try:\n            while True: pass\n        except BaseException:\n            pass\n",
+  );
   expect(stubborn).toMatchObject({ ok: false, error: { type: "TimeLimit" } });
   expect(stubborn.wall).toBeLessThan(2_000);
   expect(await run(page, "def function():\n    return 'fresh'\n", 30_000)).toMatchObject({ ok: true, value: "fresh" });
@@ -155,18 +158,24 @@ test("execution calls other beings with depth and cycle limits, and summon never
   const call = (source: string, capabilities: string[]) =>
     page.evaluate(
       ({ source, capabilities, soul }) =>
-        window.luxosSandbox!.run({ soul, name: "caller", version: 1, source, attributes: {}, capabilities: capabilities as ("execution" | "summon")[] }, { timeLimitMs: 30_000 }),
+        window.luxosSandbox!.run(
+          { soul, name: "caller", version: 1, source, attributes: {}, capabilities: capabilities as ("execution" | "summon")[] },
+          { timeLimitMs: 30_000 },
+        ),
       { source, capabilities, soul: caller.soul },
     );
 
   expect(await call(`def function():\n    return execution("${leaf.soul}", n=5)\n`, ["execution"])).toMatchObject({ ok: true, value: 15 });
-  expect(await call(`def function():\n    return execution("${caller.soul}")\n`, ["execution"])).toMatchObject({ ok: false, error: { message: expect.stringMatching(/cycle/) } });
+  expect(await call(`def function():\n    return execution("${caller.soul}")\n`, ["execution"])).toMatchObject({
+    ok: false,
+    error: { message: expect.stringMatching(/cycle/) },
+  });
   expect(await call(`def function():\n    return execution("${leaf.soul}")\n`, [])).toMatchObject({ ok: false, error: { type: "PermissionError" } });
 
-  const summoned = await call(`def function():\n    return summon({"name": "child", "source": "def function():\\n    return 1\\n", "capabilities": ["execution", "summon"]})\n`, [
-    "execution",
-    "summon",
-  ]);
+  const summoned = await call(
+    `def function():\n    return summon({"name": "child", "source": "def function():\\n    return 1\\n", "capabilities": ["execution", "summon"]})\n`,
+    ["execution", "summon"],
+  );
   expect(summoned.ok).toBe(true);
   const child = await api.genesis.get.query({ soul: summoned.ok ? String(summoned.value) : "" });
   expect(child.genesis.ancestors.at(-1)).toBe(caller.soul);

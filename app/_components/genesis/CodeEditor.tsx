@@ -14,7 +14,17 @@ const theme = EditorView.theme({
 });
 
 /** A CodeMirror 6 editor for a being's source (4-space indents, Tab indents). The text is owned by the parent. */
-export function CodeEditor({ value, onChange, readOnly = false, label }: { value: string; onChange: (text: string) => void; readOnly?: boolean; label: string }) {
+export function CodeEditor({
+  value,
+  onChange,
+  readOnly = false,
+  label,
+}: {
+  value: string;
+  onChange: (text: string) => void;
+  readOnly?: boolean;
+  label: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const change = useRef(onChange);

@@ -83,8 +83,13 @@ function GenesisPanel({ view }: { view: GenesisView }) {
           ) : (
             <div className={`rounded-lg border px-3 py-2 text-sm ${KIND_STYLE[verdict.kind]}`} data-testid="evolve-verdict" data-kind={verdict.kind}>
               <p>
-                <strong className="font-semibold">{verdict.kind === "unchanged" ? "No change" : verdict.kind === "evolution" ? "Evolution" : "Mutation"}</strong> —{" "}
-                {verdict.reason} <span className="text-xs opacity-75">(+{verdict.added} −{verdict.removed})</span>
+                <strong className="font-semibold">
+                  {verdict.kind === "unchanged" ? "No change" : verdict.kind === "evolution" ? "Evolution" : "Mutation"}
+                </strong>{" "}
+                — {verdict.reason}{" "}
+                <span className="text-xs opacity-75">
+                  (+{verdict.added} −{verdict.removed})
+                </span>
               </p>
               {verdict.kind !== "unchanged" && (
                 <div className="mt-2 flex flex-wrap items-end gap-2">

@@ -33,7 +33,14 @@ export function RunPanel({ view, source }: { view: GenesisView; source: string }
       if (sandbox.state !== "ready") await sandbox.warm();
       setRunning("running");
       const result = await sandbox.call(
-        { soul: view.soul, name: view.genesis.name, version: view.genesis.version, source, attributes: view.attributes, capabilities: capabilitiesOf(view.genesis) },
+        {
+          soul: view.soul,
+          name: view.genesis.name,
+          version: view.genesis.version,
+          source,
+          attributes: view.attributes,
+          capabilities: capabilitiesOf(view.genesis),
+        },
         { kwargs: parsed.value },
       );
       setOutcome(result);
@@ -63,7 +70,9 @@ export function RunPanel({ view, source }: { view: GenesisView; source: string }
         </Button>
       </div>
       {!parsed.ok && <p className="text-xs text-rose-700">{parsed.error}</p>}
-      {running === "loading" && <p className="text-xs text-slate-500">Python (Pyodide) loads once per tab, in a sandbox with no network or storage: about two seconds.</p>}
+      {running === "loading" && (
+        <p className="text-xs text-slate-500">Python (Pyodide) loads once per tab, in a sandbox with no network or storage: about two seconds.</p>
+      )}
       {outcome && <Output outcome={outcome} />}
     </div>
   );

@@ -34,14 +34,21 @@ export function VersionDiff({ view }: { view: GenesisView }) {
   const left = choices.find((c) => c.key === a);
   const right = choices.find((c) => c.key === b);
   const diff = useQuery(
-    trpc.genesis.diff.queryOptions(left && right ? { a: { soul: left.soul, version: left.version }, b: { soul: right.soul, version: right.version } } : skipToken),
+    trpc.genesis.diff.queryOptions(
+      left && right ? { a: { soul: left.soul, version: left.version }, b: { soul: right.soul, version: right.version } } : skipToken,
+    ),
   );
   if (choices.length < 2) return <p className="text-sm text-slate-500">There is one version so far: evolve the code to compare versions.</p>;
 
   const picker = (value: string | undefined, set: (k: string) => void, label: string) => (
     <label className="flex items-center gap-2 text-xs text-slate-600">
       {label}
-      <select value={value} onChange={(e) => set(e.target.value)} className="rounded-md border border-slate-300 px-2 py-1 text-xs" data-testid={`diff-${label}`}>
+      <select
+        value={value}
+        onChange={(e) => set(e.target.value)}
+        className="rounded-md border border-slate-300 px-2 py-1 text-xs"
+        data-testid={`diff-${label}`}
+      >
         {choices.map((c) => (
           <option key={c.key} value={c.key}>
             {c.label}
@@ -57,7 +64,8 @@ export function VersionDiff({ view }: { view: GenesisView }) {
         {picker(b, setB, "right")}
         {diff.data && (
           <span className="text-xs text-slate-500">
-            <span className="text-emerald-700">+{diff.data.classification.added}</span> <span className="text-rose-700">−{diff.data.classification.removed}</span> lines
+            <span className="text-emerald-700">+{diff.data.classification.added}</span>{" "}
+            <span className="text-rose-700">−{diff.data.classification.removed}</span> lines
           </span>
         )}
       </div>

@@ -25,6 +25,8 @@ describe("layoutLineage", () => {
   });
 
   it("drops edges to beings it does not show", () => {
-    expect(layoutLineage({ soul: "a", nodes: [node("a", 0)], edges: [{ kind: "mutation", parent: "a", child: "zz", parent_version: 1 }], truncated: false }).edges).toEqual([]);
+    expect(
+      layoutLineage({ soul: "a", nodes: [node("a", 0)], edges: [{ kind: "mutation", parent: "a", child: "zz", parent_version: 1 }], truncated: false }).edges,
+    ).toEqual([]);
   });
 });
