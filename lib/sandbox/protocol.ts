@@ -43,8 +43,8 @@ export interface InitMessage {
   readonly type: "init";
   readonly version: typeof SANDBOX_PROTOCOL_VERSION;
   readonly port: MessagePort;
-  /** Pyodide's files, fetched by the owner: the sandbox may not fetch anything itself. */
-  readonly files: { readonly wasm: ArrayBuffer; readonly stdlib: ArrayBuffer; readonly lock: string };
+  /** Pyodide's files, fetched by the owner (the sandbox may not fetch anything itself); its wasm compiled once per owner. */
+  readonly files: { readonly wasm: WebAssembly.Module; readonly stdlib: ArrayBuffer; readonly lock: string };
   readonly pyodideUrl: string;
   /** One byte: the owner writes 2 (SIGINT) to stop Python. */
   readonly interrupt: SharedArrayBuffer;
@@ -57,7 +57,7 @@ export const initMessageSchema = z.object({
   type: z.literal("init"),
   version: z.literal(SANDBOX_PROTOCOL_VERSION),
   port: z.instanceof(MessagePort),
-  files: z.object({ wasm: z.instanceof(ArrayBuffer), stdlib: z.instanceof(ArrayBuffer), lock: z.string() }),
+  files: z.object({ wasm: z.instanceof(WebAssembly.Module), stdlib: z.instanceof(ArrayBuffer), lock: z.string() }),
   pyodideUrl: z.string(),
   interrupt: z.instanceof(SharedArrayBuffer),
   bridge: z.instanceof(SharedArrayBuffer),

@@ -87,14 +87,17 @@ export class SandboxError extends Error {
 }
 
 interface Files {
-  wasm: ArrayBuffer;
+  wasm: WebAssembly.Module;
   stdlib: ArrayBuffer;
   lock: string;
 }
 
 const filesCache = new Map<string, Promise<Files>>();
 
-/** Pyodide's files, fetched once per origin and kept: every sandbox started after the first loads from memory. */
+/**
+ * Pyodide's files, fetched once per origin and kept, its wasm compiled once: every sandbox started after
+ * the first gets them from memory (a compiled module is shared with workers, not copied).
+ */
 function loadFiles(base: string): Promise<Files> {
   let files = filesCache.get(base);
   if (!files) {
@@ -105,7 +108,7 @@ function loadFiles(base: string): Promise<Files> {
       return response;
     };
     files = Promise.all([get("pyodide.asm.wasm"), get("python_stdlib.zip"), get("pyodide-lock.json")]).then(async ([w, s, l]) => ({
-      wasm: await w.arrayBuffer(),
+      wasm: await WebAssembly.compileStreaming(w),
       stdlib: await s.arrayBuffer(),
       lock: await l.text(),
     }));

@@ -69,8 +69,10 @@ function limitMemory(limit: number): void {
 
 /** Serves Pyodide's own files from memory while it loads: the CSP allows no fetch at all. */
 function serveFiles(files: InitMessage["files"]): void {
+  // NOTE: Pyodide instantiates its wasm with instantiateStreaming(fetch(...)); the owner compiled it already.
+  WebAssembly.instantiateStreaming = async (_source, imports) => ({ module: files.wasm, instance: await WebAssembly.instantiate(files.wasm, imports) });
   const bodies: Record<string, [BodyInit, string]> = {
-    "pyodide.asm.wasm": [files.wasm, "application/wasm"],
+    "pyodide.asm.wasm": [new Uint8Array(0), "application/wasm"],
     "python_stdlib.zip": [files.stdlib, "application/zip"],
     "pyodide-lock.json": [files.lock, "application/json"],
   };

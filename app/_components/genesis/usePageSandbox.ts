@@ -27,7 +27,12 @@ let shared: { sandbox: Sandbox; client: { current: Client } } | undefined;
 declare global {
   interface Window {
     /** Test hook (e2e/sandbox.spec.ts): run code in the page's sandbox as a being would. */
-    luxosSandbox?: { run(being: Runnable, options?: CallOptions): Promise<CallOutcome>; state(): string };
+    luxosSandbox?: {
+      run(being: Runnable, options?: CallOptions): Promise<CallOutcome>;
+      state(): string;
+      /** Starts a second sandbox, loads Pyodide in it and closes it: answers the owner-side ms (bench/sandbox.ts). */
+      coldStart(): Promise<number>;
+    };
   }
 }
 
@@ -61,7 +66,20 @@ export function usePageSandbox(): Sandbox {
   ref.current = shared.sandbox;
   useEffect(() => {
     const sandbox = shared!.sandbox;
-    window.luxosSandbox = { run: (being, options) => sandbox.call(being, options), state: () => sandbox.state };
+    window.luxosSandbox = {
+      run: (being, options) => sandbox.call(being, options),
+      state: () => sandbox.state,
+      async coldStart() {
+        const t0 = performance.now();
+        const other = createSandbox({ host: { resolve: () => Promise.reject(new Error("no host")), summon: () => Promise.reject(new Error("no host")) } });
+        try {
+          await other.warm();
+          return performance.now() - t0;
+        } finally {
+          other.close();
+        }
+      },
+    };
   }, []);
   return ref.current;
 }
