@@ -184,3 +184,22 @@ test("execution calls other beings with depth and cycle limits, and summon never
   const narrowChild = await api.genesis.get.query({ soul: narrow.ok ? String(narrow.value) : "" });
   expect(narrowChild.genesis.meta["capabilities"]).toEqual(["summon"]);
 });
+
+test("a being's worker runs a function being in a sandbox of its own and outlives a runaway call", async ({ page, api, unique }) => {
+  test.setTimeout(120_000);
+  const fn = await api.genesis.create.mutate({ name: unique("Adder"), source: "def function(a=1, b=2):\n    return a + b\n", attributes: { b: 40 } });
+  await page.goto("/swarm");
+  await page.waitForFunction(() => window.__luxos?.swarm !== undefined);
+  const owner = await page.evaluate(async (name) => {
+    const host = window.__luxos!.swarm!.host;
+    return host.spawn({ name, personality: "caller", goal: "call functions", reasoner: "deterministic" });
+  }, unique("Owner"));
+  const callFrom = (request: { soul: string; source?: string; kwargs?: Record<string, unknown>; timeLimitMs?: number }): Promise<CallOutcome> =>
+    page.evaluate(async ({ owner, request }): Promise<CallOutcome> => window.__luxos!.swarm!.host.workerApi(owner)!.callFunction(request), { owner, request });
+
+  expect(await callFrom({ soul: fn.soul, kwargs: { a: 2 }, timeLimitMs: 30_000 })).toMatchObject({ ok: true, value: 42 });
+  const loop = await callFrom({ soul: fn.soul, source: "def function():\n    while True:\n        pass\n" });
+  expect(loop).toMatchObject({ ok: false, error: { type: "TimeLimit" } });
+  expect(await page.evaluate((owner) => window.__luxos!.swarm!.host.workerApi(owner)!.heartbeat(), owner)).toBeGreaterThan(0);
+  expect(await callFrom({ soul: fn.soul, timeLimitMs: 30_000 })).toMatchObject({ ok: true, value: 41 });
+});

@@ -11,10 +11,13 @@ import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
 import { BeingRuntime } from "./BeingRuntime";
 import { llmOverPort } from "./llmPort";
 import { loadSqlite } from "./microWorld";
+import { createSandbox, type Sandbox } from "../sandbox/createSandbox";
+import { createMasterHost, fetchRunnable } from "../sandbox/masterHost";
 
 let runtime: BeingRuntime | null = null;
 let listener: ((event: BeingWorkerEvent) => void) | null = null;
 let llm: LlmWorkerApi | null = null;
+let sandbox: Sandbox | null = null;
 
 function ready(): BeingRuntime {
   if (!runtime) throw new Error("This being's worker has not been initialised: call init(record) first.");
@@ -52,6 +55,11 @@ const api: BeingWorkerApi = {
     listener = callback;
     runtime?.onEvent(callback);
     return Promise.resolve();
+  },
+  async callFunction({ soul, source, kwargs, timeLimitMs }) {
+    sandbox ??= createSandbox({ host: createMasterHost() });
+    const being = await fetchRunnable(soul);
+    return sandbox.call(source === undefined ? being : { ...being, source }, { ...(kwargs && { kwargs }), ...(timeLimitMs && { timeLimitMs }) });
   },
 };
 

@@ -122,8 +122,9 @@ const failure = (type: string, message: string): ErrorInfo => ({ type, message, 
 
 /** Creates a sandbox; the worker starts on the first `warm()` or `call()`, and again after it had to be killed. */
 export function createSandbox(options: SandboxOptions): Sandbox {
-  const origin = options.origin ?? self.location.origin;
-  const pyodideUrl = `${origin}/pyodide/v${PYODIDE_VERSION}/`;
+  // NOTE: read lazily, so creating a sandbox has no side effects (a page may create one while rendering on the server).
+  const origin = () => options.origin ?? self.location.origin;
+  const pyodideUrl = () => `${origin()}/pyodide/v${PYODIDE_VERSION}/`;
   let state: SandboxState = "idle";
   let worker: Worker | undefined;
   let port: MessagePort | undefined;
@@ -236,11 +237,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     if (state === "closed") return Promise.reject(new SandboxError("closed", "This sandbox was closed: create a new one."));
     return (started ??= (async () => {
       state = "starting";
-      const files = await loadFiles(pyodideUrl);
+      const files = await loadFiles(pyodideUrl());
       interrupt = new Uint8Array(new SharedArrayBuffer(1));
       bridge = new SharedArrayBuffer(BRIDGE_BYTES);
       const channel = new MessageChannel();
-      const w = new Worker(`${origin}${SANDBOX_WORKER_URL}`, { type: "module", name: "luxos-sandbox" });
+      const w = new Worker(`${origin()}${SANDBOX_WORKER_URL}`, { type: "module", name: "luxos-sandbox" });
       worker = w;
       port = channel.port1;
       return new Promise<number>((resolve, reject) => {
@@ -269,7 +270,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           version: SANDBOX_PROTOCOL_VERSION,
           port: channel.port2,
           files,
-          pyodideUrl,
+          pyodideUrl: pyodideUrl(),
           interrupt: interrupt.buffer,
           bridge,
           memoryLimitBytes: options.memoryLimitBytes ?? MEMORY_LIMIT_BYTES,
