@@ -55,7 +55,11 @@ function GenesisPanel({ view }: { view: GenesisView }) {
   const evolve = useMutation(
     trpc.genesis.evolve.mutationOptions({
       onSuccess: async (result) => {
-        await queryClient.invalidateQueries({ queryKey: trpc.genesis.pathKey() });
+        // NOTE: the being's own record (its Fields panel) shows genesis too.
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.genesis.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.beings.get.queryKey({ soul: view.soul }) }),
+        ]);
         setMessage("");
         if (result.kind === "mutation" && result.soul) router.push(`/beings/${result.soul}`);
       },
