@@ -3,6 +3,7 @@ import { beingsRouter } from "./routers/beings";
 import { luxRouter } from "./routers/lux";
 import { eventsRouter } from "./routers/events";
 import { knowledgeRouter } from "./routers/knowledge";
+import { genesisRouter } from "./routers/genesis";
 import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   lux: luxRouter,
   events: eventsRouter,
   knowledge: knowledgeRouter,
+  genesis: genesisRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,6 +10,7 @@ import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
 import { createPrecacheHandler, readPrecacheListing } from "./http/precache";
+import { handleSandboxAssets } from "./http/sandboxAssets";
 import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
@@ -91,7 +92,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const server = createServer((req, res) => {
     if (handlePrecache(req, res)) return;
-    handleApi(req, res)
+    handleSandboxAssets(req, res)
+      .then(async (handled) => handled || (await handleApi(req, res)))
       .then((handled) => (handled ? undefined : handleNext(req, res)))
       .catch((error: unknown) => {
         console.error("[luxos] request failed:", error);

@@ -4,6 +4,7 @@ import { DEFAULT_MERGE_THRESHOLD } from "../../lib/knowledge/constants";
 import type { SqlDriver, SqlExecutor } from "./driver";
 import { createEventsRepo, type EventsRepo } from "./events";
 import { createKnowledgeRepo, type KnowledgeRepo } from "./knowledge";
+import { createGenesisRepo, type GenesisRepo } from "./genesis";
 import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
@@ -24,6 +25,8 @@ export interface MasterStore {
   readonly events: EventsRepo;
   /** Facts beings taught the master: merged, corroborated, searchable. */
   readonly knowledge: KnowledgeRepo;
+  /** Beings with source code: versions, evolution and mutation, lineage, export and import. */
+  readonly genesis: GenesisRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -52,6 +55,7 @@ export async function createStore(driver: SqlDriver, options: StoreOptions = {})
     rooms: createRoomsRepo(driver),
     events: createEventsRepo(driver, maintenance, { mergeThreshold }),
     knowledge: createKnowledgeRepo(driver, maintenance, { mergeThreshold }),
+    genesis: createGenesisRepo(driver),
     maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {

@@ -3,6 +3,7 @@
  * `BeingWorkerApi` with comlink; the page imports this file as types only.
  */
 import type { MindLayer, MindMode } from "../../lib/mind";
+import type { CallOutcome } from "../sandbox/createSandbox";
 
 /** Which reasoner a being asked for; the worker says which one actually runs and why. */
 export type ReasonerChoice = "deterministic" | "webllm" | "openai";
@@ -219,4 +220,15 @@ export interface BeingWorkerApi {
   stopLux(): Promise<boolean>;
   /** Answers a Lux CALL from another being: what this being knows about the input's question or text. */
   answerCall(from: string, input: unknown): Promise<unknown>;
+  /**
+   * Runs a function being's Python in this worker's own sandbox worker (started on first use; a hostile or
+   * runaway call kills only the sandbox): its code and attributes from the master, or `source` instead of its
+   * code; `kwargs` over its attributes. Never rejects for the code's own failures: see `CallOutcome.ok`.
+   */
+  callFunction(request: {
+    readonly soul: string;
+    readonly source?: string;
+    readonly kwargs?: Record<string, unknown>;
+    readonly timeLimitMs?: number;
+  }): Promise<CallOutcome>;
 }

@@ -12,11 +12,14 @@ import { BeingRuntime } from "./BeingRuntime";
 import { llmOverPort } from "./llmPort";
 import { LuxRunner } from "./LuxRunner";
 import { loadSqlite } from "./microWorld";
+import { createSandbox, type Sandbox } from "../sandbox/createSandbox";
+import { createMasterHost, fetchRunnable } from "../sandbox/masterHost";
 
 let runtime: BeingRuntime | null = null;
 let listener: ((event: BeingWorkerEvent) => void) | null = null;
 let llm: LlmWorkerApi | null = null;
 let lux: LuxRunner | null = null;
+let sandbox: Sandbox | null = null;
 
 function ready(): BeingRuntime {
   if (!runtime) throw new Error("This being's worker has not been initialised: call init(record) first.");
@@ -61,6 +64,11 @@ const api: BeingWorkerApi = {
   runLux: (request, onSteps, callBeing) => Promise.resolve().then(() => luxRunner().run(request, onSteps, callBeing)),
   stopLux: () => Promise.resolve(lux?.stop() ?? false),
   answerCall: (from, input) => Promise.resolve().then(() => luxRunner().answer(from, input)),
+  async callFunction({ soul, source, kwargs, timeLimitMs }) {
+    sandbox ??= createSandbox({ host: createMasterHost() });
+    const being = await fetchRunnable(soul);
+    return sandbox.call(source === undefined ? being : { ...being, source }, { ...(kwargs && { kwargs }), ...(timeLimitMs && { timeLimitMs }) });
+  },
 };
 
 function luxRunner(): LuxRunner {

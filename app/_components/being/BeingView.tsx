@@ -7,6 +7,7 @@ import { beingName, beingType } from "../../_lib/beingName";
 import { errorCode, retryUnlessClientError } from "../../_lib/errorMessage";
 import { useRefreshWorld } from "../../_lib/useRefreshWorld";
 import { useTRPC } from "../../_trpc/client";
+import { GenesisSection } from "../genesis/GenesisPanel";
 import { NeighborhoodPanel } from "../graph/NeighborhoodPanel";
 import { LuxEditorPanel } from "../lux-editor/LuxEditorPanel";
 import { Button } from "../ui/Button";
@@ -155,6 +156,9 @@ export function BeingView({ soul: raw }: { soul: string }) {
             <LuxEditorPanel being={b} />
           </div>
         )}
+        <div className="lg:col-span-5">
+          <GenesisSection soul={b.soul} />
+        </div>
         <div className="lg:col-span-5">
           <MicroWorldPanel soul={b.soul} />
         </div>

@@ -1,0 +1,125 @@
+"use client";
+import { useState } from "react";
+import type { GenesisView } from "../../../lib/genesis";
+import { capabilitiesOf } from "../../../lib/genesis";
+import type { CallOutcome } from "../../../workers/sandbox/createSandbox";
+import { Button } from "../ui/Button";
+import { Spinner } from "../ui/Spinner";
+import { usePageSandbox } from "./usePageSandbox";
+
+function parseKwargs(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+  if (!text.trim()) return { ok: true, value: {} };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value)) return { ok: true, value: value as Record<string, unknown> };
+    return { ok: false, error: 'Arguments are a JSON object such as {"x": 2}.' };
+  } catch (error) {
+    return { ok: false, error: `Arguments are not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+/** Runs the code in the editor in the page's Python sandbox, with the being's attributes merged with the arguments. */
+export function RunPanel({ view, source }: { view: GenesisView; source: string }) {
+  const sandbox = usePageSandbox();
+  const [kwargs, setKwargs] = useState("{}");
+  const [running, setRunning] = useState<"loading" | "running" | null>(null);
+  const [outcome, setOutcome] = useState<CallOutcome | { ok: false; error: { type: string; message: string; traceback: string }; local: true } | null>(null);
+  const parsed = parseKwargs(kwargs);
+
+  async function run() {
+    if (!parsed.ok) return;
+    setRunning(sandbox.state === "ready" ? "running" : "loading");
+    try {
+      if (sandbox.state !== "ready") await sandbox.warm();
+      setRunning("running");
+      const result = await sandbox.call(
+        {
+          soul: view.soul,
+          name: view.genesis.name,
+          version: view.genesis.version,
+          source,
+          attributes: view.attributes,
+          capabilities: capabilitiesOf(view.genesis),
+        },
+        { kwargs: parsed.value },
+      );
+      setOutcome(result);
+    } catch (error) {
+      setOutcome({ ok: false, error: { type: "SandboxError", message: (error as Error).message, traceback: "" }, local: true });
+    } finally {
+      setRunning(null);
+    }
+  }
+
+  return (
+    <div className="space-y-3" data-testid="run-panel">
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="min-w-0 flex-1 text-xs font-medium text-slate-600">
+          Arguments (JSON; merged over the attributes {Object.keys(view.attributes).length ? Object.keys(view.attributes).join(", ") : "— none"})
+          <input
+            value={kwargs}
+            onChange={(e) => setKwargs(e.target.value)}
+            spellCheck={false}
+            data-testid="run-kwargs"
+            className={`mt-1 block w-full rounded-lg border px-3 py-1.5 font-mono text-sm ${parsed.ok ? "border-slate-300" : "border-rose-400"}`}
+          />
+        </label>
+        <Button variant="primary" onClick={() => void run()} disabled={!!running || !parsed.ok || !source.trim()} data-testid="run-button">
+          {running ? <Spinner /> : null}
+          {running === "loading" ? "Loading Python…" : running === "running" ? "Running…" : "Run"}
+        </Button>
+      </div>
+      {!parsed.ok && <p className="text-xs text-rose-700">{parsed.error}</p>}
+      {running === "loading" && (
+        <p className="text-xs text-slate-500">Python (Pyodide) loads once per tab, in a sandbox with no network or storage: about two seconds.</p>
+      )}
+      {outcome && <Output outcome={outcome} />}
+    </div>
+  );
+}
+
+function Output({ outcome }: { outcome: CallOutcome | { ok: false; error: { type: string; message: string; traceback: string }; local: true } }) {
+  const measured = "ms" in outcome ? outcome : null;
+  return (
+    <div className="space-y-2 rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm" data-testid="run-output" data-ok={outcome.ok}>
+      <div className="flex flex-wrap items-center gap-3 text-xs text-slate-500">
+        <span className={`rounded px-1.5 py-0.5 font-semibold ${outcome.ok ? "bg-emerald-100 text-emerald-800" : "bg-rose-100 text-rose-800"}`}>
+          {outcome.ok ? "returned" : outcome.error.type}
+        </span>
+        {measured && (
+          <>
+            <span data-testid="run-ms">{measured.ms.toFixed(1)} ms</span>
+            <span data-testid="run-tiki">{measured.tiki} Tiki</span>
+            {measured.calls.length > 1 && <span>{measured.calls.length - 1} nested calls</span>}
+          </>
+        )}
+      </div>
+      {outcome.ok ? (
+        <pre className="overflow-x-auto font-mono text-sm text-slate-900" data-testid="run-value">
+          {JSON.stringify(outcome.value, null, 2)}
+        </pre>
+      ) : (
+        <div>
+          <p className="text-rose-800" data-testid="run-error">
+            {outcome.error.message}
+          </p>
+          {outcome.error.traceback && <pre className="mt-1 overflow-x-auto font-mono text-xs text-rose-700">{outcome.error.traceback}</pre>}
+        </div>
+      )}
+      {measured?.stdout && (
+        <div>
+          <p className="text-xs font-medium text-slate-500">stdout</p>
+          <pre className="overflow-x-auto font-mono text-xs text-slate-800" data-testid="run-stdout">
+            {measured.stdout}
+          </pre>
+        </div>
+      )}
+      {measured?.stderr && (
+        <div>
+          <p className="text-xs font-medium text-slate-500">stderr</p>
+          <pre className="overflow-x-auto font-mono text-xs text-amber-800">{measured.stderr}</pre>
+        </div>
+      )}
+    </div>
+  );
+}
