@@ -129,6 +129,29 @@ test("CALL asks another being running in this tab, and says plainly when the bei
   await expect(page.getByTestId("lux-error")).toContainText('CALL on line 1: no being named "nobody-here" runs in this tab\'s swarm');
 });
 
+test("RUN python runs in the being's own sandbox, and a runaway snippet is stopped while the being lives on", async ({ page, unique }) => {
+  test.setTimeout(150_000);
+  await openEditor(page, unique("lux-python"));
+  await replaceProgram(page, 'RUN python """\n  import statistics\n  result = statistics.mean([2, 4, 9])\n""" AS mean\nSET doubled = mean * 2');
+  await expect(page.getByTestId("lux-diagnostics")).toHaveAttribute("data-count", "0");
+  await page.getByTestId("lux-run").click();
+  // NOTE: the first RUN loads Pyodide in the being's sandbox worker: seconds on a quiet machine, more on a busy one.
+  await expect(page.getByTestId("lux-result")).toHaveAttribute("data-ok", "true", { timeout: 90_000 });
+  await expect(page.getByTestId("lux-step").nth(0)).toHaveAttribute("data-statement", "RUN");
+  await expect(page.getByTestId("lux-step").nth(0)).toContainText("5");
+
+  await replaceProgram(page, 'RUN python """\nwhile True:\n    pass\n""" AS never');
+  await page.getByTestId("lux-run").click();
+  await expect(page.getByTestId("lux-result")).toHaveAttribute("data-ok", "false", { timeout: 30_000 });
+  await expect(page.getByTestId("lux-error")).toContainText("RUN on line 1: Python raised");
+  // the being's worker survived its sandbox: it still runs, and the next snippet gets a fresh sandbox
+  await expect(page.getByTestId("lux-being-state")).toHaveAttribute("data-state", "running");
+  await replaceProgram(page, 'RUN python """print("still here")""" AS said');
+  await page.getByTestId("lux-run").click();
+  await expect(page.getByTestId("lux-result")).toHaveAttribute("data-ok", "true", { timeout: 90_000 });
+  await expect(page.getByTestId("lux-step").nth(0)).toContainText("still here");
+});
+
 test("Stop interrupts a run before its next step", async ({ page, unique }) => {
   await openEditor(page, unique("lux-stop"));
   await replaceProgram(page, 'EMIT "lux.waiting"\nWAIT 60s\nREPORT "lux e2e: never sent" TO master');

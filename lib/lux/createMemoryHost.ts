@@ -23,7 +23,7 @@ export interface MemoryHostOptions {
   anyBeing?: (being: string, input: LuxValue) => LuxValue | Promise<LuxValue>;
   /** The reasoner for CLASSIFY … USING reasoner; defaults to the nearest label by embedding. */
   reason?: (text: string, labels: string[]) => string;
-  /** Runs Python; absent, RUN fails saying the sandbox has not landed. */
+  /** Runs Python; absent, RUN fails saying Node has no sandbox. */
   run?: (code: string) => { value: LuxValue; ms: number };
   /** The clock's start; WAIT moves it forward without sleeping. */
   start?: Date;
@@ -115,7 +115,10 @@ export function createMemoryHost(options: MemoryHostOptions = {}): MemoryHost {
       return answer ? answer(input) : any!(being, input);
     },
     run(_language, code) {
-      if (!options.run) return reject("RUN python needs the sandbox (issue 7), which has not landed yet; until it does, no Python runs");
+      if (!options.run)
+        return reject(
+          "RUN python runs only in a being in the browser, whose sandbox keeps Python away from the network, storage and the page; Node has no such sandbox",
+        );
       return Promise.resolve(options.run(code));
     },
     examples(labels) {

@@ -140,9 +140,11 @@ describe("runLux", () => {
     expect(result.steps.map((s) => s.statement)).toEqual(["SET", "IF", "STOP"]);
   });
 
-  it("RUN python fails clearly until the sandbox lands", async () => {
+  it("RUN python without a sandbox fails clearly", async () => {
     const { result } = await run('RUN python """print(1)""" AS out');
-    expect(result.error?.message).toBe("RUN on line 1: RUN python needs the sandbox (issue 7), which has not landed yet; until it does, no Python runs");
+    expect(result.error?.message).toBe(
+      "RUN on line 1: RUN python runs only in a being in the browser, whose sandbox keeps Python away from the network, storage and the page; Node has no such sandbox",
+    );
     const ran = await run('RUN python """print(1)""" AS out', { run: () => ({ value: "1", ms: 1500 }) });
     expect(ran.result.steps[0]!.tiki).toBe(TIKI_COSTS.lux_step + 300);
   });

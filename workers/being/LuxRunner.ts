@@ -23,6 +23,8 @@ export class LuxRunner {
     private readonly soul: string,
     private readonly name: string,
     private readonly world: () => MicroWorld,
+    /** RUN python in the being's sandbox; absent (Node), RUN says so. */
+    private readonly runPython?: (code: string, signal: AbortSignal) => Promise<{ value: unknown; ms: number }>,
   ) {}
 
   get running(): boolean {
@@ -50,7 +52,7 @@ export class LuxRunner {
     }
     const controller = new AbortController();
     this.controller = controller;
-    const host = createBeingLuxHost({ soul: this.soul, world: this.world(), files: request.files ?? [], callBeing });
+    const host = createBeingLuxHost({ soul: this.soul, world: this.world(), files: request.files ?? [], callBeing, runPython: this.runPython });
     let pending: LuxStepView[] = [];
     let lastSent = performance.now();
     const send = () => {

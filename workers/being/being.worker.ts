@@ -11,6 +11,7 @@ import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
 import { BeingRuntime } from "./BeingRuntime";
 import { llmOverPort } from "./llmPort";
 import { LuxRunner } from "./LuxRunner";
+import { createSnippetRunner } from "./pythonSnippet";
 import { loadSqlite } from "./microWorld";
 import { createSandbox, type Sandbox } from "../sandbox/createSandbox";
 import { createMasterHost, fetchRunnable } from "../sandbox/masterHost";
@@ -39,7 +40,16 @@ const api: BeingWorkerApi = {
   async init(record, mode) {
     if (runtime) return runtime.status();
     runtime = await BeingRuntime.create(record, mode, { llm, origin: self.location.origin });
-    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld);
+    const runPython = createSnippetRunner({
+      soul: record.soul,
+      name: record.name,
+      sandbox: ownSandbox,
+      discard: (box) => {
+        if (sandbox === box) sandbox = null;
+      },
+      capabilities: ["execution", "summon"],
+    });
+    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython);
     if (listener) runtime.onEvent(listener);
     return runtime.status();
   },
@@ -65,11 +75,16 @@ const api: BeingWorkerApi = {
   stopLux: () => Promise.resolve(lux?.stop() ?? false),
   answerCall: (from, input) => Promise.resolve().then(() => luxRunner().answer(from, input)),
   async callFunction({ soul, source, kwargs, timeLimitMs }) {
-    sandbox ??= createSandbox({ host: createMasterHost() });
     const being = await fetchRunnable(soul);
-    return sandbox.call(source === undefined ? being : { ...being, source }, { ...(kwargs && { kwargs }), ...(timeLimitMs && { timeLimitMs }) });
+    return ownSandbox().call(source === undefined ? being : { ...being, source }, { ...(kwargs && { kwargs }), ...(timeLimitMs && { timeLimitMs }) });
   },
 };
+
+/** The being's own Python sandbox worker, started on first use (function calls and Lux RUN python share it). */
+function ownSandbox(): Sandbox {
+  sandbox ??= createSandbox({ host: createMasterHost() });
+  return sandbox;
+}
 
 function luxRunner(): LuxRunner {
   ready();

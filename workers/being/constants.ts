@@ -55,3 +55,5 @@ export const SYNC_PULL_MS = 15_000;
 export const TEACH_CHUNK = 50;
 /** Facts taught in one call: one transaction, embedded in the worker; more would stall the being for seconds. */
 export const TEACH_MAX_FACTS = 5_000;
+/** A Lux `RUN python` snippet is a step of a program, not a job: past this it is interrupted (and killed if it ignores that). */
+export const LUX_PYTHON_TIME_LIMIT_MS = 5_000;

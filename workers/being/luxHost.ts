@@ -32,6 +32,8 @@ export interface BeingLuxHostOptions {
   readonly files?: readonly LuxFile[];
   /** Absent when the page offers no route to other beings (CALL then says so). */
   readonly callBeing?: CallBeing | undefined;
+  /** Runs a Python snippet in the being's sandbox (RUN python); absent, RUN says there is no sandbox here. */
+  readonly runPython?: ((code: string, signal: AbortSignal) => Promise<{ value: unknown; ms: number }>) | undefined;
   /** Calls a master procedure; defaults to this origin's tRPC (tests pass their own). */
   readonly master?: { mutation: typeof masterMutation; read: typeof masterRead };
 }
@@ -251,8 +253,10 @@ export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
       if (!options.callBeing) throw new Error(`CALL needs the page that runs this being: no route to ${being} here`);
       return fromJson(await options.callBeing(being, toJson(input), timeoutMs));
     },
-    run() {
-      return Promise.reject(new Error("RUN python needs the sandbox (issue 7), which has not landed yet; until it does, no Python runs"));
+    async run(_language, code, signal) {
+      if (!options.runPython) throw new Error("RUN python needs a Python sandbox, and this being's host has none (run the being in a browser tab)");
+      const { value, ms } = await options.runPython(code, signal);
+      return { value: fromJson(value), ms };
     },
     async examples(labels, signal) {
       const wanted = new Set(labels);
