@@ -12,7 +12,10 @@ export const DEFAULT_MERGE_THRESHOLD = 0.92;
 export const FACT_ENERGY_PER_CORROBORATION = 10;
 /** A fact being's name is the start of its text, short enough for a list. */
 export const FACT_NAME_CHARS = 80;
-/** HNSW candidates per search (pgvector's hnsw.ef_search, default 40): recall@10 ≥ 0.95 at 100k facts (bench/results/knowledge.json). */
+/**
+ * HNSW candidates per search (pgvector's hnsw.ef_search, default 40). NOTE: at 30k templated benchmark facts this
+ * gives recall@10 0.80 against an exact scan (bench/results/knowledge.json); more candidates trade latency for recall.
+ */
 export const ASK_EF_SEARCH = 100;
 /** Bytes of envelopes one events.push may carry: well under the HTTP body cap (16 MB), so the answer is this sentence, not a 413. */
 export const MAX_EVENTS_PUSH_BYTES = 8 * 1024 * 1024;
