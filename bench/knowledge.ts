@@ -129,6 +129,7 @@ async function post(url: string, body: string): Promise<EventsPushOutput> {
   return json.result.data;
 }
 
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
 const chunks = <T>(xs: readonly T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 
 // ---------------------------------------------------------------- the run
@@ -151,7 +152,6 @@ async function bench(store: MasterStore, cfg: Config, log: Log) {
     let rawMs = 0;
     let apiCpu = 0;
     let rawCpu = 0;
-    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     for (let i = 0; i < viaApi.length; i++) {
       let t = performance.now();
       let c = process.cpuUsage();
@@ -186,12 +186,14 @@ async function bench(store: MasterStore, cfg: Config, log: Log) {
     );
     const learnedBodies = chunks(learned, cfg.eventBatch).map((events) => JSON.stringify({ events }));
     let learnedMs = 0;
+    const c = process.cpuUsage();
     for (const body of learnedBodies) {
       const t = performance.now();
       await post(url, body);
       learnedMs += performance.now() - t;
     }
     metrics["ingest_learned_facts_per_s"] = cfg.learnedEvents / (learnedMs / 1000);
+    metrics["ingest_learned_facts_per_cpu_s"] = cfg.learnedEvents / (cpuMs(process.cpuUsage(c)) / 1000);
     log(`learned facts: ${round(metrics["ingest_learned_facts_per_s"])} facts/s via HTTP`);
   } finally {
     await new Promise((resolve) => server.close(resolve));
@@ -203,6 +205,7 @@ async function bench(store: MasterStore, cfg: Config, log: Log) {
   const pushed = Math.min(cfg.pushFacts, Math.max(0, cfg.facts - cfg.learnedEvents));
   const texts = factTexts(Math.max(0, cfg.facts - cfg.learnedEvents), 4);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (const [b, batch] of chunks(texts.slice(0, pushed), cfg.factBatch).entries()) {
     const facts: FactInput[] = batch.map((text, i) => ({
       id: crypto.randomUUID(),
@@ -214,6 +217,7 @@ async function bench(store: MasterStore, cfg: Config, log: Log) {
   }
   const pushMs = performance.now() - t0;
   metrics["load_facts_per_s"] = pushed / (pushMs / 1000);
+  metrics["load_facts_per_cpu_s"] = pushed / (cpuMs(process.cpuUsage(c0)) / 1000);
   log(`pushed ${pushed} facts: ${round(metrics["load_facts_per_s"])} facts/s through knowledge.push`);
   const bulk = texts.slice(pushed);
   const [{ indexdef }] = (await store.sql.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_base_beings_embedding'")) as [
@@ -254,8 +258,10 @@ async function bench(store: MasterStore, cfg: Config, log: Log) {
   metrics["bulk_insert_facts_s"] = (performance.now() - t2) / 1000;
   log(`bulk-inserted ${bulk.length} facts in ${fmtSeconds(performance.now() - t2)}; building the HNSW index`);
   const t3 = performance.now();
+  const c3 = process.cpuUsage();
   await store.sql.exec(indexdef);
   metrics["hnsw_build_s"] = (performance.now() - t3) / 1000;
+  metrics["hnsw_build_cpu_s"] = cpuMs(process.cpuUsage(c3)) / 1000;
   metrics["load_facts_s"] = (performance.now() - t0) / 1000;
   log(`HNSW index built in ${fmtSeconds(performance.now() - t3)}`);
   const t1 = performance.now();

@@ -203,7 +203,7 @@ export async function applyFacts(tx: SqlExecutor, facts: readonly PendingFact[],
       last: string;
       text: string;
     }>(
-      `SELECT k.soul::text AS soul, k.branch, k.sources::text[] AS sources, k.corroboration, k.confidence::float8 AS confidence,
+      `SELECT k.soul::text AS soul, k.branch, k.sources::text[] AS sources, k.corroboration, k.confidence::numeric::float8 AS confidence,
          to_char(k.first_learned AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS first,
          to_char(k.last_learned AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last,
          coalesce(b.attributes ->> 'text', '') AS text

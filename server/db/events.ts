@@ -28,6 +28,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // NOTE: the envelope goes in once as JSON and the indexed columns are read out of it in SQL,
 // which is cheaper than sending each column beside it; WITH ORDINALITY keeps the batch's order in seq.
+// Events logged before are left out first, so a replay does not use up sequence numbers (the log has
+// no gaps but for a rolled-back batch); ON CONFLICT stays for a batch that races its own retry.
 const INSERT_SQL = `
   INSERT INTO events (id, type, source, subject, room, branch, time, traceid, envelope)
   SELECT (e ->> 'id')::uuid, e ->> 'type', e ->> 'source', e ->> 'subject',
@@ -35,6 +37,7 @@ const INSERT_SQL = `
          WHEN jsonb_typeof(e -> 'data' -> 'to') = 'string' AND e -> 'data' ->> 'to' LIKE 'room:%' THEN e -> 'data' ->> 'to' END,
     e ->> 'branch', (e ->> 'time')::timestamptz, e ->> 'traceid', e
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)
+  WHERE NOT EXISTS (SELECT 1 FROM events x WHERE x.id = (e ->> 'id')::uuid)
   ORDER BY n
   ON CONFLICT (id) DO NOTHING
   RETURNING id::text AS id, seq::float8 AS seq`;

@@ -111,7 +111,7 @@ export function createKnowledgeRepo(driver: SqlDriver, maintenance: Maintenance,
         await tx.query("SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", [String(ASK_EF_SEARCH)]);
         const rows = await tx.query<HitRow>(
           `SELECT h.soul::text AS fact, coalesce(b.attributes ->> 'text', '') AS text, 1 - h.distance AS similarity,
-             k.confidence::float8 AS confidence, k.corroboration,
+             k.confidence::numeric::float8 AS confidence, k.corroboration,
              to_char(k.first_learned AT TIME ZONE 'UTC', ${ISO_MS}) AS first_learned, to_char(k.last_learned AT TIME ZONE 'UTC', ${ISO_MS}) AS last_learned
            FROM (SELECT soul, embedding <=> $1::vector AS distance FROM base_beings WHERE ${filters.join(" AND ")}
                  ORDER BY embedding <=> $1::vector LIMIT ${query.k}) h
@@ -154,7 +154,7 @@ export function createKnowledgeRepo(driver: SqlDriver, maintenance: Maintenance,
         `SELECT p.*, h.head
          FROM (SELECT max(change_seq)::float8 AS head FROM knowledge_facts WHERE branch = $1) h
          LEFT JOIN LATERAL (
-           SELECT k.soul::text AS fact, coalesce(b.attributes ->> 'text', '') AS text, k.confidence::float8 AS confidence, k.corroboration,
+           SELECT k.soul::text AS fact, coalesce(b.attributes ->> 'text', '') AS text, k.confidence::numeric::float8 AS confidence, k.corroboration,
              k.sources::text[] AS sources, to_char(b.updated_at, ${ISO_MS}) AS updated_at, k.change_seq::float8 AS change_seq
              ${input.embeddings ? ", b.embedding::text AS embedding" : ""}
            FROM knowledge_facts k JOIN base_beings b USING (soul)
