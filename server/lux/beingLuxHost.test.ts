@@ -255,7 +255,7 @@ describe.each(testBackends())("the being's Lux host on $name", (backend) => {
     });
     const error = async (source: string) => (await runLux(program(source), { host, source: PARENT })).error?.message;
     expect(await error('CALL being "scout" WITH "hi" AS x')).toMatch(/^CALL on line 1: CALL needs the page that runs this being/);
-    expect(await error('RUN python """print(1)""" AS x')).toMatch(/needs the sandbox \(issue 7\)/);
+    expect(await error('RUN python """print(1)""" AS x')).toMatch(/RUN python needs a Python sandbox, and this being's host has none/);
     expect(await error('LOAD file "missing.csv" AS x')).toMatch(/no file named "missing.csv" was dropped on the editor/);
     expect(await error(`LOAD url "${base}/status" AS x`)).toMatch(/loopback or private address/);
   });

@@ -197,7 +197,8 @@ describe("the page's reasoner over comlink, against the real host", () => {
   }
 
   it("answers, streams progress to onProgress, and cancels through an AbortSignal", async () => {
-    const { engine, api } = connect();
+    // NOTE: each completion takes 200 ms, and the abort waits until "long" is in the engine: a busy machine cannot finish it first.
+    const { engine, api } = connect(fakeEngine(200));
     const reasoner = createWebLlmReasoner({ worker: api, model: MODEL.model, origin: MODEL.origin });
     expect(await reasoner.available()).toMatchObject({ ok: true });
     const progress: LlmProgress[] = [];
@@ -213,7 +214,7 @@ describe("the page's reasoner over comlink, against the real host", () => {
     const controller = new AbortController();
     const running = reasoner.complete([{ role: "user", content: "long" }], { signal: controller.signal });
     const waiting = reasoner.complete([{ role: "user", content: "after" }]);
-    await new Promise((r) => setTimeout(r, 5));
+    await expect.poll(() => engine.state.active).toBe(1);
     controller.abort();
     const error: unknown = await running.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReasonerError);
