@@ -19,7 +19,9 @@ test("write, run, evolve, mutate, trace and move a function being", async ({ pag
   const verdict = panel.getByTestId("evolve-verdict");
   await expect(verdict).toHaveAttribute("data-kind", "evolution");
   await panel.getByTestId("evolve-button").click();
-  await expect(panel).toContainText("version 1");
+  // NOTE: not the text "version 1": the button said "Save as version 1" before the save.
+  await expect(verdict).toHaveAttribute("data-kind", "unchanged");
+  await expect(panel).toContainText("· version 1 ·");
 
   // Run it with arguments merged over its attributes.
   await panel.getByTestId("run-kwargs").fill('{"x": 21}');

@@ -32,17 +32,19 @@ const KIND_STYLE = {
 export function GenesisSection({ soul }: { soul: string }) {
   const trpc = useTRPC();
   const view = useQuery(trpc.genesis.get.queryOptions({ soul }));
+  // NOTE: kept here, above the panel that is remade for each version, so a save never erases the arguments typed for Run.
+  const [kwargs, setKwargs] = useState("{}");
   if (view.isPending) return <Skeleton className="h-64 w-full" />;
   if (view.isError) return <ErrorBox error={view.error} title="Could not load this being's genesis" onRetry={() => void view.refetch()} />;
   return (
     <div className="grid gap-4">
-      <GenesisPanel key={`${view.data.soul}:${view.data.genesis.version}`} view={view.data} />
+      <GenesisPanel key={`${view.data.soul}:${view.data.genesis.version}`} view={view.data} kwargs={kwargs} onKwargs={setKwargs} />
       <LineageTree soul={soul} />
     </div>
   );
 }
 
-function GenesisPanel({ view }: { view: GenesisView }) {
+function GenesisPanel({ view, kwargs, onKwargs }: { view: GenesisView; kwargs: string; onKwargs: (kwargs: string) => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -141,7 +143,7 @@ function GenesisPanel({ view }: { view: GenesisView }) {
         </div>
         <div className="min-w-0 space-y-5">
           {g.language === "python" ? (
-            <RunPanel view={view} source={draft} />
+            <RunPanel view={view} source={draft} kwargs={kwargs} onKwargs={onKwargs} />
           ) : (
             <p className="text-sm text-slate-500">This being is written in Lux; it runs in its worker, not in the Python sandbox.</p>
           )}

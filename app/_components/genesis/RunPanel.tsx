@@ -19,9 +19,8 @@ function parseKwargs(text: string): { ok: true; value: Record<string, unknown> }
 }
 
 /** Runs the code in the editor in the page's Python sandbox, with the being's attributes merged with the arguments. */
-export function RunPanel({ view, source }: { view: GenesisView; source: string }) {
+export function RunPanel({ view, source, kwargs, onKwargs }: { view: GenesisView; source: string; kwargs: string; onKwargs: (kwargs: string) => void }) {
   const sandbox = usePageSandbox();
-  const [kwargs, setKwargs] = useState("{}");
   const [running, setRunning] = useState<"loading" | "running" | null>(null);
   const [outcome, setOutcome] = useState<CallOutcome | { ok: false; error: { type: string; message: string; traceback: string }; local: true } | null>(null);
   const parsed = parseKwargs(kwargs);
@@ -58,7 +57,7 @@ export function RunPanel({ view, source }: { view: GenesisView; source: string }
           Arguments (JSON; merged over the attributes {Object.keys(view.attributes).length ? Object.keys(view.attributes).join(", ") : "— none"})
           <input
             value={kwargs}
-            onChange={(e) => setKwargs(e.target.value)}
+            onChange={(e) => onKwargs(e.target.value)}
             spellCheck={false}
             data-testid="run-kwargs"
             className={`mt-1 block w-full rounded-lg border px-3 py-1.5 font-mono text-sm ${parsed.ok ? "border-slate-300" : "border-rose-400"}`}
