@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createEvent, EventError } from "./createEvent";
+import { createEvent, createTrustedEvent, EventError } from "./createEvent";
 import { EVENT_ENVELOPE_VERSION, isEventType, parseEvent, traceOf } from "./eventEnvelope";
-import { newEventId, newSpanId, newTraceId, seededRandomBytes } from "./ids";
+import { newEventId, newSpanId, newTraceId, pooledRandomBytes, seededRandomBytes } from "./ids";
 
 const SOUL = "3f1c2a4e-8b7d-4c3a-9f2e-1a2b3c4d5e6f";
 const NOW = new Date("2025-03-01T12:00:00.000Z");
@@ -149,5 +149,41 @@ describe("ids", () => {
     expect(new Set(Array.from({ length: 100 }, () => newEventId(NOW))).size).toBe(100);
     expect(() => newEventId(new Date(Number.NaN))).toThrow(RangeError);
     expect(() => newEventId(new Date(-1))).toThrow(RangeError);
+  });
+});
+
+describe("createTrustedEvent", () => {
+  it("builds exactly the envelope createEvent would, byte for byte, and it parses", () => {
+    const input = { type: "being.decision", source: SOUL, subject: "plan:7", data: decision, now: clock } as const;
+    const checked = createEvent({ ...input, randomBytes: seededRandomBytes(9) });
+    const trusted = createTrustedEvent({ ...input, randomBytes: seededRandomBytes(9) });
+    expect(JSON.stringify(trusted)).toBe(JSON.stringify(checked));
+    expect(parseEvent(JSON.parse(JSON.stringify(trusted)))).toEqual({ ok: true, value: checked });
+  });
+
+  it("does not validate: what the caller vouches for is what it gets", () => {
+    const event = createTrustedEvent({ type: "Not A Type", source: SOUL, data: {} });
+    expect(parseEvent(event).ok).toBe(false);
+  });
+});
+
+describe("pooledRandomBytes", () => {
+  it("hands out the source's bytes in order, each once, drawing a block at a time", () => {
+    let draws = 0;
+    const source = (n: number) => (draws++, seededRandomBytes(5)(n));
+    const expected = seededRandomBytes(5)(64);
+    const pooled = pooledRandomBytes(source, 64);
+    const got = [pooled(10), pooled(16), pooled(8), pooled(30)];
+    expect(Buffer.concat(got)).toEqual(Buffer.from(expected));
+    expect(draws).toBe(1);
+    // a request that does not fit what is left starts a new block; one bigger than a block goes to the source
+    expect(pooled(10)).toHaveLength(10);
+    expect(pooled(100)).toHaveLength(100);
+    expect(draws).toBe(3);
+  });
+
+  it("makes distinct ids with real randomness", () => {
+    const pooled = pooledRandomBytes();
+    expect(new Set(Array.from({ length: 2_000 }, () => newEventId(NOW, pooled))).size).toBe(2_000);
   });
 });

@@ -1,6 +1,6 @@
 export { addressSchema, type Address } from "./address";
 export { MAX_EVENT_DATA_BYTES } from "./constants";
-export { createEvent, EventError, type CreateEventInput } from "./createEvent";
+export { createEvent, createTrustedEvent, EventError, type CreateEventInput } from "./createEvent";
 export {
   EVENT_ENVELOPE_VERSION,
   jsonDataProblem,
@@ -28,4 +28,4 @@ export {
   type SignalData,
   type StateData,
 } from "./eventKinds";
-export { cryptoRandomBytes, newEventId, newSpanId, newTraceId, seededRandomBytes, type EventId, type RandomBytes } from "./ids";
+export { cryptoRandomBytes, newEventId, newSpanId, newTraceId, pooledRandomBytes, seededRandomBytes, type EventId, type RandomBytes } from "./ids";

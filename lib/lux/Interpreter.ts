@@ -124,6 +124,10 @@ export class Interpreter implements StepContext {
     return v;
   }
 
+  embedded(text: string): Float32Array | undefined {
+    return this.embeddings.get(text);
+  }
+
   async call<T>(stmt: Stmt, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();

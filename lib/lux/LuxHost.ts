@@ -19,8 +19,11 @@ export interface LuxHost {
   load(request: LoadRequest, signal: AbortSignal): Promise<LuxValue>;
   /** Vector search at the master: answers with their provenance. */
   ask(question: string, signal: AbortSignal): Promise<LuxValue>;
-  /** Sends a value to the master through the being's outbox. */
-  report(value: LuxValue, signal: AbortSignal): Promise<void>;
+  /**
+   * Sends a value to the master through the being's outbox. `embedded` answers the vector EMBED already made
+   * for a text in this run (undefined when none did), so a host that stores vectors need not compute them again.
+   */
+  report(value: LuxValue, signal: AbortSignal, embedded?: (text: string) => Float32Array | undefined): Promise<void>;
   remember(value: LuxValue, key: string | null, signal: AbortSignal): Promise<void>;
   recall(query: string, signal: AbortSignal): Promise<LuxValue[]>;
   /** Creates a child being with a personality and a program; answers with at least its `soul`. */

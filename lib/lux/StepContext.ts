@@ -21,6 +21,8 @@ export interface StepContext {
   text(e: Expr, stmt: Stmt, what: string): string;
   /** The built-in embedding of `text`, cached for the run. */
   embed(text: string): Float32Array;
+  /** The embedding of `text` if this run made it already; computes nothing. */
+  embedded(text: string): Float32Array | undefined;
   /** Pays for a step before it acts, or stops the run naming the step, its line and the spend. */
   charge(stmt: Stmt, steps: TikiStep[]): void;
   /** Adds Tiki measured after the fact (sandbox time) to the budget and the step under way. */

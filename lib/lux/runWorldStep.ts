@@ -23,7 +23,7 @@ export async function runWorldStep(run: StepContext, stmt: WorldStmt): Promise<L
     case "report": {
       const value = run.evaluate(stmt.value, stmt);
       run.charge(stmt, [{ kind: "master_call" }]);
-      await run.call(stmt, () => host.report(value, signal));
+      await run.call(stmt, () => host.report(value, signal, (text) => run.embedded(text)));
       return run.pay(stmt, [], value);
     }
     case "remember": {

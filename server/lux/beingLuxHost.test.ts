@@ -10,9 +10,10 @@ import { hashEmbed } from "../../lib/embed";
 import { soulSchema } from "../../lib/ids";
 import type { EventEnvelope } from "../../lib/events";
 import { compile, runLux } from "../../lib/lux";
+import type { LuxDocument } from "../../lib/lux/values";
 import { createBeingLuxHost, type LuxWorld } from "../../workers/being/luxHost";
 import { MasterCallError } from "../../workers/being/masterFetch";
-import { MicroWorld } from "../../workers/being/microWorld";
+import { MicroWorld, type LearnItem } from "../../workers/being/microWorld";
 import type { MasterStore } from "../db/store";
 import { testBackends } from "../db/testing";
 import { createCaller } from "../root";
@@ -42,6 +43,13 @@ function memoryWorld(tables: Record<string, Record<string, string | number | nul
   const facts: { text: string; embedding: Float32Array; source: string; confidence: number; learnedAt: number }[] = [];
   const memories: { kind: string; text: string; data: unknown; at: number }[] = [];
   const outbox: EventEnvelope[] = [];
+  const batches: LearnItem[][] = [];
+  const learnOne = (text: string, source: string, confidence: number, embedding?: Float32Array) => {
+    facts.push({ text, embedding: embedding ?? hashEmbed(text), source, confidence, learnedAt: Date.now() });
+    const id = `fact-${facts.length}`;
+    outbox.push({ id, type: "knowledge.learned", data: { text, confidence } } as unknown as EventEnvelope);
+    return id;
+  };
   const world: LuxWorld = {
     tableRows(table, limit) {
       const rows = tables[table];
@@ -57,18 +65,17 @@ function memoryWorld(tables: Record<string, Record<string, string | number | nul
     remember(kind, text, data) {
       memories.push({ kind, text, data: data === undefined ? null : JSON.parse(JSON.stringify(data)), at: Date.now() });
     },
-    learn(text, source, confidence) {
-      facts.push({ text, embedding: hashEmbed(text), source, confidence, learnedAt: Date.now() });
-      const id = `fact-${facts.length}`;
-      outbox.push({ id, type: "knowledge.learned", data: { text, confidence } } as unknown as EventEnvelope);
-      return id;
+    learn: (text, source, confidence) => learnOne(text, source, confidence),
+    learnMany(items) {
+      batches.push([...items]);
+      return items.map((i) => learnOne(i.text.trim(), i.source, i.confidence, i.embedding));
     },
     write: <T>(fn: () => T): T => fn(),
     appendOutbox(events) {
       outbox.push(...events);
     },
   };
-  return { world, facts, memories, outbox };
+  return { world, facts, memories, outbox, batches };
 }
 
 const PARENT = soulSchema.parse("0190f1e2-7c3a-7b4d-9e5f-0a1b2c3d4e5f");
@@ -174,6 +181,30 @@ describe.each(testBackends())("the being's Lux host on $name", (backend) => {
     expect(outbox.filter((e) => e.type === "knowledge.learned")).toHaveLength(3);
     expect(outbox.filter((e) => e.type === "lux.step")).toHaveLength(4);
     expect(host.reported).toHaveLength(3);
+  });
+
+  it("REPORT of a list is one batch that carries the vectors EMBED made, for documents and for the records they came from", async () => {
+    const { world, facts, batches } = memoryWorld({
+      tickets: [
+        { id: 1, text: "refund please" },
+        { id: 2, text: "  the app crashes  " },
+      ],
+    });
+    const host = createBeingLuxHost({ soul: PARENT, world, master: masterOver(store) });
+    const result = await runLux(program("LOAD rows from tickets AS rows\nEMBED rows AS docs\nREPORT rows TO master\nREPORT docs TO master"), {
+      host,
+      source: PARENT,
+    });
+    expect(result.error).toBeNull();
+    expect(batches.map((b) => b.length)).toEqual([2, 2]);
+    const docs = result.variables.get("docs") as LuxDocument[];
+    for (const batch of batches) {
+      expect(batch.map((i) => i.text)).toEqual(["refund please", "the app crashes"]);
+      // the very vectors EMBED made, not new ones
+      expect(batch[0]!.embedding).toBe(docs[0]!.embedding);
+      expect(batch[1]!.embedding).toBe(docs[1]!.embedding);
+    }
+    expect(facts[1]!.embedding).toEqual(hashEmbed("the app crashes"));
   });
 
   it("ASK master answers from the micro-world, labelled offline, when the master has no answer service", async () => {

@@ -204,7 +204,7 @@ export class BeingRuntime {
     for (let start = 0; start < facts.length; start += TEACH_CHUNK) {
       if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       const chunk = facts.slice(start, start + TEACH_CHUNK);
-      ids.push(...this.world.write(() => chunk.map((text) => this.world.learn(text, "teach", TAUGHT_CONFIDENCE))));
+      ids.push(...this.world.learnMany(chunk.map((text) => ({ text, source: "teach", confidence: TAUGHT_CONFIDENCE }))));
     }
     if (ids.length > 0) this.world.remember("taught", ids.length === 1 ? `was taught: ${facts[0]}` : `was taught ${ids.length} facts`);
     this.push();

@@ -8,14 +8,14 @@ import type { EventEnvelope } from "../../lib/events";
 import { MAX_FACT_TEXT } from "../../lib/knowledge/contract";
 import { ASK_LIMIT, RECALL_LIMIT } from "../../lib/lux/constants";
 import type { LabelledExample, LoadRequest, LuxHost } from "../../lib/lux/LuxHost";
-import { fromJson, kindOf, textOf, toJson, type LuxRecord, type LuxValue } from "../../lib/lux/values";
+import { fromJson, kindOf, LuxDocument, textOf, toJson, type LuxRecord, type LuxValue } from "../../lib/lux/values";
 import { askMaster, OFFLINE_FACTS_SEARCHED } from "./askMaster";
 import { LUX_EVENT_BATCH, LUX_EXAMPLES_CAP, LUX_RECALL_SEARCHED, LUX_REPORT_CONFIDENCE, LUX_ROWS_CAP } from "./constants";
 import { masterMutation, masterRead } from "./masterFetch";
-import type { MicroWorld } from "./microWorld";
+import type { LearnItem, MicroWorld } from "./microWorld";
 
 /** What the host needs of the micro-world (the real one, or a stand-in in Node tests). */
-export type LuxWorld = Pick<MicroWorld, "tableRows" | "factVectors" | "memoriesOf" | "remember" | "learn" | "write" | "appendOutbox">;
+export type LuxWorld = Pick<MicroWorld, "tableRows" | "factVectors" | "memoriesOf" | "remember" | "learn" | "learnMany" | "write" | "appendOutbox">;
 
 /** A file the user dropped on the editor, passed into the run. */
 export interface LuxFile {
@@ -190,20 +190,22 @@ export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
       });
       return fromJson(answer);
     },
-    report(value) {
+    report(value, _signal, embedded) {
       const items = Array.isArray(value) ? value : [value];
-      const facts = items.map((item) => {
-        const text = textOf(item).trim();
+      const facts = items.map((item): LearnItem => {
+        const raw = textOf(item);
+        const text = raw.trim();
         if (text.length === 0) throw new Error("REPORT needs some text to teach the master");
         if (text.length > MAX_FACT_TEXT)
           throw new Error(`a reported fact is at most ${MAX_FACT_TEXT} characters (this one has ${text.length}); report a summary or split it`);
         const c = isRecord(item) ? item["confidence"] : undefined;
-        return { text, confidence: typeof c === "number" && c >= 0 && c <= 1 ? c : LUX_REPORT_CONFIDENCE };
+        const confidence = typeof c === "number" && c >= 0 && c <= 1 ? c : LUX_REPORT_CONFIDENCE;
+        // NOTE: the built-in embedder normalises (trims) text first, so the vector EMBED made for `raw` is the one for `text`.
+        const embedding = item instanceof LuxDocument ? item.embedding : embedded?.(raw);
+        return { text, source: "lux", confidence, embedding };
       });
-      // NOTE: one transaction for the whole REPORT: the facts and their outbox events land together or not at all.
-      world.write(() => {
-        for (const f of facts) world.learn(f.text, "lux", f.confidence);
-      });
+      // NOTE: one batch, one transaction, for the whole REPORT: the facts and their outbox events land together or not at all.
+      world.learnMany(facts);
       host.reported.push(...facts.map((f) => f.text));
       return Promise.resolve();
     },

@@ -3,7 +3,8 @@
  * in the being's worker with the `opfs` VFS (needs COOP/COEP, which next.config.mjs sends).
  */
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
-import { createEvent, type EventEnvelope } from "../../lib/events";
+import { createTrustedEvent, cryptoRandomBytes, pooledRandomBytes, type EventEnvelope, type RandomBytes } from "../../lib/events";
+import { EMBEDDING_DIMENSIONS } from "../../lib/constants";
 import { MAX_SUBJECT_LENGTH } from "../../lib/events/constants";
 import { hashEmbed } from "../../lib/embed";
 import { LEARNED_EVENT_TYPE, MAX_FACT_TEXT, type LearnedFactData, type PulledFact } from "../../lib/knowledge/contract";
@@ -81,6 +82,24 @@ function toText(value: unknown): string {
   return typeof value === "string" ? value : String(toCell(value) ?? "");
 }
 
+/** One fact for {@link MicroWorld.learnMany}. */
+export interface LearnItem {
+  readonly text: string;
+  /** Where in the being it came from (`plan:<id>`, `lux`, `teach`); the event's subject. */
+  readonly source: string;
+  /** 0 to 1; clamped, and 0.7 when not a number. */
+  readonly confidence: number;
+  /** The built-in embedder's vector of `text`, when the caller has it already. */
+  readonly embedding?: Float32Array | undefined;
+}
+
+/** Where event ids and times come from: the real clock and crypto, or fixed ones that make a Node test reproducible. */
+export interface IdSource {
+  readonly now: () => Date;
+  readonly randomBytes: RandomBytes;
+}
+const REAL_IDS: IdSource = { now: () => new Date(), randomBytes: pooledRandomBytes(cryptoRandomBytes) };
+
 /** The `cursors` row that remembers where `knowledge.pull` stopped. */
 const PULL_CURSOR = "knowledge.pull";
 
@@ -102,6 +121,7 @@ export class MicroWorld implements OutboxStore, PulledStore {
     readonly vfs: "opfs" | "memory",
     /** Milliseconds to load sqlite-wasm and to open and migrate the file. */
     readonly timings: { readonly sqliteMs: number; readonly openMs: number },
+    private readonly ids: IdSource = REAL_IDS,
   ) {}
 
   /**
@@ -145,9 +165,9 @@ export class MicroWorld implements OutboxStore, PulledStore {
   }
 
   /** A micro-world in memory that nothing persists: benchmarks and Node tests of code that runs on the real one. */
-  static async createInMemory(soul: string): Promise<MicroWorld> {
+  static async createInMemory(soul: string, ids: IdSource = REAL_IDS): Promise<MicroWorld> {
     const sqlite3 = await loadSqlite();
-    const world = new MicroWorld(sqlite3, new sqlite3.oo1.DB(":memory:", "c"), soul, `:memory:/${soul}`, "memory", { sqliteMs: 0, openMs: 0 });
+    const world = new MicroWorld(sqlite3, new sqlite3.oo1.DB(":memory:", "c"), soul, `:memory:/${soul}`, "memory", { sqliteMs: 0, openMs: 0 }, ids);
     world.migrate();
     return world;
   }
@@ -294,34 +314,71 @@ export class MicroWorld implements OutboxStore, PulledStore {
    * Stores a fact with its 384-d embedding (float32, little-endian) and, in the same transaction,
    * a `knowledge.learned` event in the outbox that carries it to the master. `source` says where
    * in the being it came from (`plan:<id>`, `lux:report`, `teach`); it travels as the event's subject.
-   * Answers the event id, which is the fact's id at the master.
+   * Answers the event id, which is the fact's id at the master. Many facts at once: {@link learnMany}.
    *
    * @example const id = world.learn("water boils at 100 °C at sea level", "teach", 0.9);
    */
   learn(text: string, source: string, confidence: number): string {
-    const trimmed = text.trim();
-    if (trimmed.length === 0) throw new MicroWorldError("refused", "A fact needs some text.");
-    if (trimmed.length > MAX_FACT_TEXT) throw new MicroWorldError("refused", `A fact is at most ${MAX_FACT_TEXT} characters; split longer text first.`);
-    const clamped = Math.min(1, Math.max(0, Number.isFinite(confidence) ? confidence : 0.7));
-    const vector = hashEmbed(trimmed);
-    // NOTE: the embedding stays here: the master's hash embedder makes the same bits from the text, and 384 numbers
-    // as JSON would make each outbox row (and each push) about eight times larger.
-    const data: LearnedFactData = { text: trimmed, confidence: clamped };
-    const event = createEvent({ type: LEARNED_EVENT_TYPE, source: this.soul, subject: source.slice(0, MAX_SUBJECT_LENGTH) || undefined, data: { ...data } });
-    const embedding = new Uint8Array(vector.buffer.slice(0));
-    this.write(() => {
-      this.db.exec({
-        sql: "INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, event_id) VALUES (?, ?, ?, ?, ?, 0, ?)",
-        bind: [trimmed, embedding, source, clamped, Date.now(), event.id],
-      });
-      this.db.exec({
-        sql: "INSERT INTO outbox(id, type, envelope, created_at) VALUES (?, ?, ?, ?)",
-        bind: [event.id, event.type, JSON.stringify(event), Date.parse(event.time) || Date.now()],
-      });
+    return this.learnMany([{ text, source, confidence }])[0]!;
+  }
+
+  /**
+   * Stores facts as {@link learn} does, all in one transaction: every fact row and its outbox event, or
+   * (a bad item, a storage failure part-way) none of them. An item's `embedding`, when given, must be the
+   * built-in embedder's vector of its text (the one EMBED made); it is stored as it is instead of being computed
+   * again. Answers the event ids, in the order of the items.
+   *
+   * @example const ids = world.learnMany(docs.map((d) => ({ text: d.text, source: "lux", confidence: 0.8, embedding: d.embedding })));
+   */
+  learnMany(items: readonly LearnItem[]): string[] {
+    this.assertOpen();
+    // NOTE: everything is checked before the first insert, so a refusal writes nothing and says which item.
+    const facts = items.map((item, i) => {
+      const text = item.text.trim();
+      const which = items.length > 1 ? ` (item ${i + 1} of ${items.length})` : "";
+      if (text.length === 0) throw new MicroWorldError("refused", `A fact needs some text${which}.`);
+      if (text.length > MAX_FACT_TEXT) throw new MicroWorldError("refused", `A fact is at most ${MAX_FACT_TEXT} characters${which}; split longer text first.`);
+      if (item.embedding && item.embedding.length !== EMBEDDING_DIMENSIONS)
+        throw new MicroWorldError(
+          "refused",
+          `An embedding has ${EMBEDDING_DIMENSIONS} numbers, not ${item.embedding.length}${which}; leave it out to embed the text here.`,
+        );
+      const confidence = Math.min(1, Math.max(0, Number.isFinite(item.confidence) ? item.confidence : 0.7));
+      return { text, source: item.source, confidence, vector: item.embedding ?? hashEmbed(text) };
     });
-    this.factCount += 1;
+    if (facts.length === 0) return [];
+    const ids = this.write(() => {
+      const insertFact = this.db.prepare("INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, event_id) VALUES (?, ?, ?, ?, ?, 0, ?)");
+      const insertEvent = this.db.prepare("INSERT INTO outbox(id, type, envelope, created_at) VALUES (?, ?, ?, ?)");
+      try {
+        return facts.map((fact) => {
+          const now = this.ids.now();
+          // NOTE: built here from values checked above, so createTrustedEvent skips the envelope's zod pass (most of the
+          // cost of a fact); microWorld.test.ts proves these envelopes parse. The embedding stays here: the master's hash
+          // embedder makes the same bits from the text, and 384 numbers as JSON would make each push eight times larger.
+          const data: LearnedFactData = { text: fact.text, confidence: fact.confidence };
+          const event = createTrustedEvent({
+            type: LEARNED_EVENT_TYPE,
+            source: this.soul,
+            subject: fact.source.slice(0, MAX_SUBJECT_LENGTH) || undefined,
+            data: { ...data },
+            now: () => now,
+            randomBytes: this.ids.randomBytes,
+          });
+          const at = now.getTime();
+          const v = fact.vector;
+          insertFact.bind([fact.text, new Uint8Array(v.buffer, v.byteOffset, v.byteLength), fact.source, fact.confidence, at, event.id]).stepReset();
+          insertEvent.bind([event.id, event.type, JSON.stringify(event), at]).stepReset();
+          return event.id;
+        });
+      } finally {
+        insertFact.finalize();
+        insertEvent.finalize();
+      }
+    });
+    this.factCount += ids.length;
     this.onOutbox?.();
-    return event.id;
+    return ids;
   }
 
   /** Facts as plain text, newest first (for the reasoner's context). */
