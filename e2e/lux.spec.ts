@@ -132,7 +132,7 @@ test("CALL asks another being running in this tab, and says plainly when the bei
 test("RUN python runs in the being's own sandbox, and a runaway snippet is stopped while the being lives on", async ({ page, unique }) => {
   test.setTimeout(150_000);
   await openEditor(page, unique("lux-python"));
-  await replaceProgram(page, 'RUN python """\n  import statistics\n  result = statistics.mean([2, 4, 9])\n""" AS mean\nSET doubled = mean * 2');
+  await replaceProgram(page, 'RUN python """\n  import statistics\n  result = statistics.mean([2, 4, 9])\n""" AS mean\nSET doubled = mean + mean');
   await expect(page.getByTestId("lux-diagnostics")).toHaveAttribute("data-count", "0");
   await page.getByTestId("lux-run").click();
   // NOTE: the first RUN loads Pyodide in the being's sandbox worker: seconds on a quiet machine, more on a busy one.
