@@ -20,15 +20,15 @@ export function SwarmView() {
           </span>
         }
       />
-      {error !== null && <ErrorBox error={error} title="The swarm could not start" testId="swarm-error" />}
-      {problem !== null && (
-        <ErrorBox
-          error={`${problem} Spawning or starting a being tries a fresh worker.`}
-          title="Being workers cannot start in this tab"
-          testId="swarm-boot-error"
-        />
-      )}
       <div className="grid gap-6">
+        {error !== null && <ErrorBox error={error} title="The swarm could not start" testId="swarm-error" />}
+        {problem !== null && (
+          <ErrorBox
+            error={`${problem} Spawning or starting a being tries a fresh worker.`}
+            title="Being workers cannot start in this tab"
+            testId="swarm-boot-error"
+          />
+        )}
         <SpawnForm host={host} />
         {host && beings.length === 0 && (
           <div data-testid="swarm-placeholder" className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
