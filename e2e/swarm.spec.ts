@@ -149,3 +149,25 @@ test("beings and their micro-worlds survive a browser restart", async ({ baseURL
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a being worker that fails to load is shown on the swarm page, and a spawn still runs in a fresh worker", async ({ page, unique }) => {
+  // NOTE: the first being worker of the page (the spare) gets a script that throws, as a broken build would.
+  await page.addInitScript(() => {
+    const Original = window.Worker;
+    let broken = 1;
+    window.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        const fail = options?.name === "being" && broken-- > 0;
+        super(fail ? URL.createObjectURL(new Blob(["throw new Error('a broken build');"], { type: "text/javascript" })) : url, options);
+      }
+    };
+  });
+  await openSwarm(page);
+  const banner = page.getByTestId("swarm-boot-error");
+  await expect(banner).toContainText("A being worker failed to load");
+  await expect(banner).toContainText("Spawning or starting a being tries a fresh worker.");
+  if (process.env["E2E_SCREENSHOTS"]) await page.screenshot({ path: join(process.env["E2E_SCREENSHOTS"], "swarm-boot-error.png"), fullPage: true });
+  const soul = await spawnInSwarm(page, unique("Resilient"));
+  await expectTicking(page, soul);
+  await expect(banner).toHaveCount(0);
+});

@@ -3,32 +3,43 @@
  * Runs the room agent (lib/rooms/roomAgent) for the beings this browser added to a room: keeps their
  * roster entries in step with their phase in the swarm host, ticks `decideAgent`, applies its
  * actions to the room document, feeds owned tasks to each being's mind as goals through the worker
- * API (`send({ kind: "goal" })`), and reads back from the being's micro-world how its goal ended.
+ * API (`send({ kind: "goal" })`), and learns how each goal ended from the worker's `goal` event, which
+ * the swarm host fans out (`onGoal`). A runner that starts on a task its being already had (the page
+ * reloaded, or the room was opened again) first asks the being where the goal stands (`goal(id)`),
+ * so an outcome it missed is not lost and finished work is not done twice.
  */
-import { applyAgentActions, CLAIM_STALE_AFTER_MS, decideAgent, EMPTY_MEMORY, reapStaleClaims, type AgentMemory, type RoomDoc } from "../../lib/rooms";
+import {
+  applyAgentActions,
+  CLAIM_STALE_AFTER_MS,
+  decideAgent,
+  EMPTY_MEMORY,
+  goalIdOf,
+  isTaskGoal,
+  reapStaleClaims,
+  type AgentMemory,
+  type RoomDoc,
+} from "../../lib/rooms";
 import type { Soul } from "../../lib/ids";
+import type { GoalEnded, GoalOutcome } from "../../workers/being/api";
 import type { SwarmBeing, SwarmHost } from "../_swarm/SwarmHost";
 
 /** How often each being's agent looks at the room. */
 export const AGENT_TICK_MS = 400;
-/** How often a working being's micro-world is asked whether its goal ended. */
-const GOAL_POLL_MS = 1_000;
 /** How often this browser tidies the board: lapsed claims deleted, vanished peers' beings marked as left. */
 const TIDY_MS = 5_000;
 /** The priority of a room task among the being's goals: above its own genesis goal, below answering someone. */
 const TASK_GOAL_PRIORITY = 10;
 
-const GOAL_SQL = `SELECT json_extract(envelope, '$.subject') AS goal, json_extract(envelope, '$.data.decision') AS decision,
-  json_extract(envelope, '$.data.rationale') AS why FROM outbox WHERE type = 'being.decision'
-  AND json_extract(envelope, '$.data.decision') IN ('goal_achieved', 'abandon_goal') AND json_extract(envelope, '$.subject') LIKE 'room-task-%'
-  ORDER BY created_at DESC LIMIT 200`;
+/** The part of the swarm host the runner uses (tests pass their own). */
+export type RoomAgentHost = Pick<SwarmHost, "get" | "workerApi" | "onGoal">;
 
 interface Agent {
   memory: AgentMemory;
+  /** How the being's room-task goals ended, by goal id, until the agent records the task's outcome. */
   goals: Map<string, { status: "done" | "failed"; note: string }>;
-  lastPoll: number;
-  polling: boolean;
 }
+
+const TASK_STATUS: Readonly<Record<GoalOutcome, "done" | "failed">> = { achieved: "done", abandoned: "failed" };
 
 /** Why a being's own layers forbid room work now, or null. */
 function safetyOf(being: SwarmBeing): string | null {
@@ -55,12 +66,13 @@ export class RoomAgentRunner {
   private lastTidy = 0;
   /** Peers hosting running beings that are not present, and since when. */
   private readonly missingSince = new Map<string, number>();
+  private readonly stopGoals: () => void;
 
   constructor(
     private readonly room: RoomDoc,
     private readonly roomId: string,
     private readonly peer: string,
-    private readonly host: SwarmHost,
+    private readonly host: RoomAgentHost,
     /** The souls this browser added to the room. */
     private souls: () => readonly string[],
     private readonly onError: (soul: string, error: unknown) => void,
@@ -68,6 +80,7 @@ export class RoomAgentRunner {
     /** The peers present in the room now, or null while this browser is not connected (then it cannot tell). */
     private readonly presentPeers: () => ReadonlySet<string> | null,
   ) {
+    this.stopGoals = host.onGoal((soul, ended) => this.goalEnded(soul as Soul, ended));
     this.timer = setInterval(() => this.tick(), AGENT_TICK_MS);
   }
 
@@ -75,6 +88,40 @@ export class RoomAgentRunner {
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    this.stopGoals();
+  }
+
+  private agentOf(soul: Soul): Agent {
+    let agent = this.agents.get(soul);
+    if (!agent) this.agents.set(soul, (agent = { memory: EMPTY_MEMORY, goals: new Map() }));
+    return agent;
+  }
+
+  /** A goal of a being in this tab ended: kept for the agent of one of this room's beings, when it is a room task. */
+  private goalEnded(soul: Soul, ended: Pick<GoalEnded, "id" | "outcome" | "reason">): void {
+    if (this.closed || !isTaskGoal(ended.id) || !this.souls().includes(soul)) return;
+    this.agentOf(soul).goals.set(ended.id, { status: TASK_STATUS[ended.outcome], note: ended.reason.slice(0, 500) });
+  }
+
+  /**
+   * Gives the task's goal to the being's mind, unless the being has it already (it had it before this
+   * runner started): still working, its event will come; ended, that outcome is kept as if its event had just come.
+   */
+  private async feed(soul: Soul, goal: { id: string; description: string }): Promise<void> {
+    const api = this.host.workerApi(soul);
+    if (!api) return;
+    const known = await api.goal(goal.id);
+    if (this.closed) return;
+    if (known.status === "achieved" || known.status === "abandoned") {
+      this.goalEnded(soul, { id: goal.id, outcome: known.status, reason: known.reason });
+      return;
+    }
+    // NOTE: the mind is on it already (the room was opened again in this tab): its event will come.
+    if (known.status !== "unknown") return;
+    // NOTE: an outcome kept from an earlier attempt must not end this one.
+    this.agents.get(soul)?.goals.delete(goal.id);
+    const answer = await api.send({ kind: "goal", id: goal.id, description: goal.description, priority: TASK_GOAL_PRIORITY });
+    if (!answer.ok) throw new Error(answer.error ?? "the being refused the task's goal");
   }
 
   private tick(): void {
@@ -120,29 +167,13 @@ export class RoomAgentRunner {
   private tickBeing(soul: Soul, now: number): void {
     const being = this.host.get(soul);
     if (!being || being.phase === "elsewhere") return;
-    let agent = this.agents.get(soul);
-    if (!agent) this.agents.set(soul, (agent = { memory: EMPTY_MEMORY, goals: new Map(), lastPoll: 0, polling: false }));
+    const agent = this.agentOf(soul);
     const entry = this.room.roster().get(soul);
     const safety = safetyOf(being);
     if (!safety && (entry?.status !== "running" || entry.host !== this.peer || entry.name !== being.name)) {
       this.room.join(soul, { name: being.name, host: this.peer, now });
     }
     const api = this.host.workerApi(soul);
-    if (api && agent.memory.current?.workingSince !== undefined && now - agent.lastPoll >= GOAL_POLL_MS && !agent.polling) {
-      agent.lastPoll = now;
-      agent.polling = true;
-      const target = agent;
-      api
-        .query(GOAL_SQL)
-        .then((result) => {
-          for (const [goal, decision, why] of result.rows) {
-            if (typeof goal !== "string" || target.goals.has(goal)) continue;
-            target.goals.set(goal, { status: decision === "goal_achieved" ? "done" : "failed", note: typeof why === "string" ? why.slice(0, 500) : "" });
-          }
-        })
-        .catch((error: unknown) => this.onError(soul, error))
-        .finally(() => (target.polling = false));
-    }
     const { actions, memory } = decideAgent({
       state: this.room.read(),
       me: soul,
@@ -160,13 +191,7 @@ export class RoomAgentRunner {
       roomId: this.roomId,
       now,
       newId: () => `${this.peer}-${now.toString(36)}-${this.messageSeq++}`,
-      onWork: (goal) => {
-        if (!api) return;
-        api.send({ kind: "goal", id: goal.id, description: goal.description, priority: TASK_GOAL_PRIORITY }).then(
-          (answer) => !answer.ok && this.onError(soul, new Error(answer.error ?? "the being refused the task's goal")),
-          (error: unknown) => this.onError(soul, error),
-        );
-      },
+      onWork: (goal) => void this.feed(soul, goal).catch((error: unknown) => this.onError(soul, error)),
       onOverride: (decision) => {
         // NOTE: the being's own world model learns why it did not do what its mission said.
         void api
@@ -178,6 +203,7 @@ export class RoomAgentRunner {
           .catch((error: unknown) => this.onError(soul, error));
       },
     });
+    for (const action of actions) if (action.kind === "finish") agent.goals.delete(goalIdOf(action.task));
     // NOTE: after deciding, so a being that just stopped working first gives its task back and records why.
     if (safety && entry?.status === "running") this.room.setStatus(soul, being.phase === "stopped" ? "left" : "paused", now);
   }

@@ -5,8 +5,8 @@
  * come back after a reload or a browser restart, and the master record kept current.
  */
 import { proxy, transfer, wrap, type Remote } from "comlink";
-import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, InitMode } from "../../workers/being/api";
-import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS } from "../../workers/being/constants";
+import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, GoalEnded, InitMode } from "../../workers/being/api";
+import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS, WORKER_BOOT_TIMEOUT_MS } from "../../workers/being/constants";
 import { serveLlmPort } from "../../workers/being/llmPort";
 import { getLlmWorker } from "../../workers/llm/getLlmWorker";
 import { loadSwarmEntries, saveSwarmEntries, type Desired, type SwarmEntry } from "./swarmStorage";
@@ -46,6 +46,9 @@ export interface MasterApi {
   updateBeing(input: { soul: string; energy_level: number; self_awareness: Record<string, string | number | null> }): Promise<unknown>;
 }
 
+/** Told when a goal of a being running in this tab ends (see `SwarmHost.onGoal`). */
+export type GoalListener = (soul: string, ended: GoalEnded) => void;
+
 export class SwarmError extends Error {
   override readonly name = "SwarmError";
   constructor(
@@ -63,6 +66,16 @@ interface Live {
   startedAt: number;
   /** Ends the being's port to the tab's LLM worker (WebLLM beings only). */
   closeLlm: (() => void) | null;
+  /** Rejects when the worker fails (a script error) or is ended: a start-up step waiting on it stops waiting. */
+  gone: Promise<never>;
+  end: (reason: string) => void;
+}
+
+/** A worker loading sqlite-wasm; `ready` rejects, with words a person can act on, if it fails or takes too long. */
+interface Booting {
+  worker: Worker;
+  api: Remote<BeingWorkerApi>;
+  ready: Promise<void>;
 }
 
 interface Slot {
@@ -82,23 +95,71 @@ function newWorker(): Worker {
   return new Worker(new URL("../../workers/being/being.worker.ts", import.meta.url), { type: "module", name: "being" });
 }
 
+/**
+ * Starts a worker and has it load sqlite-wasm. A worker whose script fails never answers comlink, so
+ * `ready` also listens for its `error` event and gives up after WORKER_BOOT_TIMEOUT_MS; either way the
+ * worker is terminated.
+ */
+function bootWorker(makeWorker: () => Worker): Booting {
+  const worker = makeWorker();
+  const api = wrap<BeingWorkerApi>(worker);
+  const ready = new Promise<void>((resolve, reject) => {
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      worker.removeEventListener("error", onError);
+      worker.terminate();
+      reject(new Error(message));
+    };
+    const onError = (event: ErrorEvent) => {
+      event.preventDefault();
+      fail(`A being worker failed to load (${event.message || "a script error"}). Reload the page; if it keeps failing, the app's build is broken.`);
+    };
+    const timer = setTimeout(
+      () =>
+        fail(
+          `A being worker did not load sqlite-wasm within ${WORKER_BOOT_TIMEOUT_MS / 1000} s. Reload the page; if it keeps happening, this browser may block WebAssembly or workers.`,
+        ),
+      WORKER_BOOT_TIMEOUT_MS,
+    );
+    worker.addEventListener("error", onError);
+    api.warm().then(
+      () => {
+        clearTimeout(timer);
+        worker.removeEventListener("error", onError);
+        resolve();
+      },
+      (error: unknown) => fail(`A being worker could not load sqlite-wasm: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  });
+  // NOTE: a spare's failure is read when it is taken (or never); it must not count as unhandled meanwhile.
+  ready.catch(() => {});
+  return { worker, api, ready };
+}
+
 export class SwarmHost {
   private readonly slots = new Map<string, Slot>();
   private readonly listeners = new Set<() => void>();
+  private readonly goalListeners = new Set<GoalListener>();
+  /** Why the last being worker failed to boot, until one boots again; the swarm page shows it. */
+  private bootProblem: string | null = null;
   private snapshot: readonly SwarmBeing[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly watchdog: ReturnType<typeof setInterval>;
   private closed = false;
   /** One worker started ahead with sqlite-wasm loaded: a spawn or start takes it instead of waiting for a cold one. */
-  private spare: { worker: Worker; api: Remote<BeingWorkerApi>; warm: Promise<void> } | null = null;
+  private spare: Booting | null = null;
 
-  private constructor(private readonly master: MasterApi) {
+  private constructor(
+    private readonly master: MasterApi,
+    /** Makes a being worker (tests and benches pass their own). */
+    private readonly makeWorker: () => Worker = newWorker,
+  ) {
     this.watchdog = setInterval(() => this.watch(), HEARTBEAT_MS);
   }
 
   /** A host with the beings this browser ran last time, started again where they were running. */
-  static async create(master: MasterApi): Promise<SwarmHost> {
-    const host = new SwarmHost(master);
+  static async create(master: MasterApi, makeWorker: () => Worker = newWorker): Promise<SwarmHost> {
+    const host = new SwarmHost(master, makeWorker);
     // NOTE: asked for once per page; the browser may say no, and then OPFS data can be evicted under storage pressure.
     void navigator.storage?.persist?.().catch(() => false);
     for (const entry of loadSwarmEntries()) host.slots.set(entry.record.soul, host.newSlot(entry.record, entry.desired));
@@ -144,6 +205,20 @@ export class SwarmHost {
   onChange(cb: () => void): () => void {
     this.listeners.add(cb);
     return () => this.listeners.delete(cb);
+  }
+
+  /**
+   * Calls `cb` each time a goal of a being running in this tab ends (achieved or abandoned), as its
+   * worker says so. Returns the unsubscribe.
+   */
+  onGoal(cb: GoalListener): () => void {
+    this.goalListeners.add(cb);
+    return () => this.goalListeners.delete(cb);
+  }
+
+  /** Why being workers cannot boot in this tab (the last one failed or was too slow to load), or null. */
+  problem(): string | null {
+    return this.bootProblem;
   }
 
   /** The running worker of a being in this tab, if any. */
@@ -242,7 +317,7 @@ export class SwarmHost {
    * not running in this tab. The caller closes it with the returned function.
    */
   async inspect(record: BeingRecord): Promise<{ api: Remote<BeingWorkerApi>; close: () => void }> {
-    const worker = newWorker();
+    const worker = this.makeWorker();
     const api = wrap<BeingWorkerApi>(worker);
     try {
       await api.init(record, "inspect" satisfies InitMode);
@@ -263,6 +338,7 @@ export class SwarmHost {
     this.spare = null;
     for (const slot of this.slots.values()) {
       slot.waitForLock?.abort();
+      slot.live?.end("the swarm host closed");
       slot.live?.closeLlm?.();
       slot.live?.worker.terminate();
       slot.live = null;
@@ -270,6 +346,7 @@ export class SwarmHost {
       slot.releaseLock = null;
     }
     this.listeners.clear();
+    this.goalListeners.clear();
   }
 
   // ------------------------------------------------------------ test hook
@@ -286,7 +363,7 @@ export class SwarmHost {
    * the e2e compares them with Node's, bit for bit).
    */
   async embedInWorker(texts: readonly string[]): Promise<number[][]> {
-    const worker = newWorker();
+    const worker = this.makeWorker();
     try {
       const vectors = await wrap<BeingWorkerApi>(worker).embed(texts);
       return vectors.map((v) => Array.from(v));
@@ -394,52 +471,90 @@ export class SwarmHost {
   /** Makes the next spare worker (once the page is idle, so it never competes with a start). */
   private prepareSpare(): void {
     if (this.closed || this.spare) return;
-    const worker = newWorker();
-    const api = wrap<BeingWorkerApi>(worker);
-    // NOTE: a spare that fails to warm is simply dropped; the next start makes a cold worker and shows any real error.
-    const warm = api.warm().catch(() => {
-      if (this.spare?.worker === worker) this.spare = null;
-      worker.terminate();
-    });
-    this.spare = { worker, api, warm };
+    const spare = bootWorker(this.makeWorker);
+    this.spare = spare;
+    // NOTE: a spare that fails is dropped and not replaced (that could loop); the page shows why, and the next start boots a fresh worker.
+    spare.ready.then(
+      () => this.setBootProblem(null),
+      (error: unknown) => {
+        if (this.spare === spare) this.spare = null;
+        this.setBootProblem(messageOf(error));
+      },
+    );
   }
 
+  /** The spare (once it has loaded), or else a fresh worker; rejects when neither boots. */
   private async takeWorker(): Promise<{ worker: Worker; api: Remote<BeingWorkerApi> }> {
     const spare = this.spare;
     this.spare = null;
-    setTimeout(() => this.prepareSpare(), SPARE_DELAY_MS);
     if (spare) {
-      await spare.warm;
-      return spare;
+      try {
+        await spare.ready;
+        setTimeout(() => this.prepareSpare(), SPARE_DELAY_MS);
+        return spare;
+      } catch (error) {
+        this.setBootProblem(messageOf(error));
+      }
     }
-    const worker = newWorker();
-    return { worker, api: wrap<BeingWorkerApi>(worker) };
+    const fresh = bootWorker(this.makeWorker);
+    try {
+      await fresh.ready;
+    } catch (error) {
+      this.setBootProblem(messageOf(error));
+      throw error;
+    }
+    this.setBootProblem(null);
+    setTimeout(() => this.prepareSpare(), SPARE_DELAY_MS);
+    return fresh;
+  }
+
+  private setBootProblem(problem: string | null): void {
+    if (this.bootProblem === problem) return;
+    this.bootProblem = problem;
+    this.changed(true);
   }
 
   private async startWorker(slot: Slot): Promise<void> {
     const began = performance.now();
     this.update(slot, { phase: "starting", problem: null }, true);
-    const { worker, api } = await this.takeWorker();
+    let taken: { worker: Worker; api: Remote<BeingWorkerApi> };
+    try {
+      taken = await this.takeWorker();
+    } catch (error) {
+      // NOTE: the lock is kept, as after any failed start: Start tries again with a fresh worker.
+      this.update(slot, { phase: "error", problem: messageOf(error) }, true);
+      return;
+    }
+    const { worker, api } = taken;
+    if (this.closed) {
+      worker.terminate();
+      return;
+    }
     const t1 = performance.now();
-    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now(), closeLlm: null };
+    let end: (reason: string) => void = () => {};
+    const gone = new Promise<never>((_, reject) => (end = (reason) => reject(new Error(reason))));
+    gone.catch(() => {});
+    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now(), closeLlm: null, gone, end };
     slot.live = live;
     worker.addEventListener("error", (event) => this.crashed(slot, live, `the worker failed: ${event.message || "a script error"}`));
+    /** A start-up step, abandoned if the worker fails meanwhile (its comlink call would never answer). */
+    const step = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, live.gone]);
     try {
-      if (slot.being.record.reasoner === "webllm") live.closeLlm = await this.connectLlm(api);
-      await api.onEvent(proxy((event: BeingWorkerEvent) => this.onWorkerEvent(slot, live, event)));
+      if (slot.being.record.reasoner === "webllm") live.closeLlm = await step(this.connectLlm(api));
+      await step(api.onEvent(proxy((event: BeingWorkerEvent) => this.onWorkerEvent(slot, live, event))));
       const t2 = performance.now();
-      await api.init(slot.being.record, "run");
+      await step(api.init(slot.being.record, "run"));
       const t3 = performance.now();
-      const status = await api.start();
+      const status = await step(api.start());
       const t4 = performance.now();
-      if (slot.being.desired === "paused") await api.pause();
+      if (slot.being.desired === "paused") await step(api.pause());
       if (slot.live !== live) return;
       const ms = (a: number, b: number) => Math.round(b - a);
       this.update(slot, { readyMs: ms(began, t4), readySteps: { worker: ms(began, t1), subscribe: ms(t1, t2), init: ms(t2, t3), start: ms(t3, t4) } });
       this.onStatus(slot, status);
     } catch (error) {
       if (slot.live !== live) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       await this.kill(slot, "error");
       this.update(slot, { problem: message }, true);
     }
@@ -460,6 +575,15 @@ export class SwarmHost {
     if (slot.live !== live) return;
     live.lastSeen = Date.now();
     if (event.kind === "status") this.onStatus(slot, event.status);
+    else if (event.kind === "goal") {
+      for (const cb of this.goalListeners) {
+        try {
+          cb(slot.being.soul, event);
+        } catch (error) {
+          console.error("a goal listener failed", error);
+        }
+      }
+    }
   }
 
   private onStatus(slot: Slot, status: BeingStatus): void {
@@ -527,6 +651,7 @@ export class SwarmHost {
 
   /** Ends the worker (if any) and releases the lock. */
   private kill(slot: Slot, phase: BeingPhase): Promise<void> {
+    slot.live?.end(`the being's worker ended (${phase})`);
     slot.live?.closeLlm?.();
     slot.live?.worker.terminate();
     slot.live = null;
@@ -554,6 +679,10 @@ export class SwarmHost {
     this.snapshot = [...this.slots.values()].map((s) => s.being);
     for (const cb of this.listeners) cb();
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

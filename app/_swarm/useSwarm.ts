@@ -7,8 +7,11 @@ import { getSwarmHost } from "./swarmSingleton";
 const NONE: readonly SwarmBeing[] = [];
 const noop = () => () => {};
 
-/** The tab's swarm host (null while it starts) and its beings, live. */
-export function useSwarm(): { host: SwarmHost | null; beings: readonly SwarmBeing[]; error: unknown } {
+/**
+ * The tab's swarm host (null while it starts), its beings, live, and `problem`: why being workers
+ * cannot boot in this tab, or null.
+ */
+export function useSwarm(): { host: SwarmHost | null; beings: readonly SwarmBeing[]; error: unknown; problem: string | null } {
   const client = useTRPCClient();
   const [host, setHost] = useState<SwarmHost | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -27,5 +30,6 @@ export function useSwarm(): { host: SwarmHost | null; beings: readonly SwarmBein
     () => host?.list() ?? NONE,
     () => NONE,
   );
-  return { host, beings, error };
+  // NOTE: the host publishes a new list on every change, its boot problem included, so reading it here stays current.
+  return { host, beings, error, problem: host?.problem() ?? null };
 }

@@ -31,5 +31,15 @@ export {
   type OverrideDecision,
 } from "./override";
 export { splitMission, type SplitTask } from "./splitMission";
-export { consensusSkips, decideAgent, EMPTY_MEMORY, goalIdOf, type AgentAction, type AgentInput, type AgentMemory, type AgentSignals } from "./roomAgent";
+export {
+  consensusSkips,
+  decideAgent,
+  EMPTY_MEMORY,
+  goalIdOf,
+  isTaskGoal,
+  type AgentAction,
+  type AgentInput,
+  type AgentMemory,
+  type AgentSignals,
+} from "./roomAgent";
 export { applyAgentActions, type AgentContext } from "./applyAgentActions";

@@ -61,9 +61,16 @@ export interface AgentInput {
   readonly now: number;
 }
 
+const TASK_GOAL_PREFIX = "room-task-";
+
 /** The goal id a task becomes in the being's mind. */
 export function goalIdOf(task: TaskId): string {
-  return `room-task-${task}`;
+  return `${TASK_GOAL_PREFIX}${task}`;
+}
+
+/** Whether a goal of a being's mind is a room task (made by `goalIdOf`). */
+export function isTaskGoal(goalId: string): boolean {
+  return goalId.startsWith(TASK_GOAL_PREFIX) && goalId.length > TASK_GOAL_PREFIX.length;
 }
 
 const SKIP = /^\s*skip\s+([A-Za-z0-9._~-]+)\s*[:,-]?\s*(.*)$/i;

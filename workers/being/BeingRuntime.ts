@@ -5,8 +5,8 @@
  */
 import { createEvent, type EventEnvelope } from "../../lib/events";
 import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAction, type MindLayer, type MindState } from "../../lib/mind";
-import type { BeingRecord, BeingStatus, BeingWorkerEvent, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
-import { ACTIVITY_SECONDS, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_CHUNK, TEACH_MAX_FACTS } from "./constants";
+import type { BeingRecord, BeingStatus, BeingWorkerEvent, GoalEnded, GoalState, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
+import { ACTIVITY_SECONDS, GOALS_ENDED_KEPT, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_CHUNK, TEACH_MAX_FACTS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
 import { masterPullKnowledge, masterPushEvents } from "./masterFetch";
 import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
@@ -16,6 +16,10 @@ const LAYERS: readonly MindLayer[] = ["reflex", "situation", "supervision"];
 /** With no goal left, the being takes up its genesis goal again after this long (its program is its goal). */
 const REPEAT_GOAL_MS = 20_000;
 const MIND_SETTING = "mind";
+/** The goals that ended lately (GoalEnded[], oldest first), written in the step that ended them. */
+const GOALS_ENDED_SETTING = "goals_ended";
+/** The supervision decisions that end a goal (lib/mind/supervision.ts), and what each means to the page. */
+const GOAL_ENDINGS: Readonly<Record<string, GoalEnded["outcome"]>> = { goal_achieved: "achieved", abandon_goal: "abandoned" };
 /** Facts a person teaches through the page are this confident: someone chose to say them. */
 const TAUGHT_CONFIDENCE = 0.9;
 
@@ -66,6 +70,9 @@ export class BeingRuntime {
   private restoreMs = 0;
   /** Written with the first step, so starting costs one commit less. */
   private wokeUp = false;
+  /** Goals that ended lately, by id (what GOALS_ENDED_SETTING holds), read once at start. */
+  private readonly goalsEnded = new Map<string, GoalEnded>();
+  private endedThisStep: GoalEnded[] = [];
 
   private constructor(
     private readonly record: BeingRecord,
@@ -75,6 +82,9 @@ export class BeingRuntime {
     const began = performance.now();
     this.mind = this.restoreMind();
     this.counts = { memories: world.counts().memories };
+    this.restoreGoalsEnded();
+    // NOTE: the mind's snapshot may predate a goal's end (the list is written in the step that ended it): such a goal is not worked again.
+    if (this.mind.goals.some((g) => this.goalsEnded.has(g.id))) this.mind = { ...this.mind, goals: this.mind.goals.filter((g) => !this.goalsEnded.has(g.id)) };
     this.restoreMs = Math.round(performance.now() - began);
   }
 
@@ -124,6 +134,41 @@ export class BeingRuntime {
       ...(this.record.periods && { periods: this.record.periods }),
       goals: this.record.goal ? [{ id: "genesis-goal", description: this.record.goal, priority: 1 }] : [],
     });
+  }
+
+  private restoreGoalsEnded(): void {
+    const saved = this.world.getSetting(GOALS_ENDED_SETTING);
+    if (saved === null) return;
+    try {
+      const list = JSON.parse(saved) as GoalEnded[];
+      for (const ended of list) this.goalsEnded.set(ended.id, ended);
+    } catch {
+      this.world.remember("lifecycle", "the list of ended goals could not be read; starting a fresh one");
+    }
+  }
+
+  /** Where goal `id` stands: in the mind, ended lately, or unknown. */
+  goal(id: string): GoalState {
+    const ended = this.goalsEnded.get(id);
+    if (ended) return { status: ended.outcome, reason: ended.reason, at: ended.at };
+    const live = this.mind.goals.find((g) => g.id === id);
+    return live ? { status: live.status } : { status: "unknown" };
+  }
+
+  /** A goal ended in this step: kept in the step's transaction; pushed to the page once that commits. */
+  private goalEnded(ended: GoalEnded): void {
+    this.endedThisStep.push(ended);
+    this.goalsEnded.delete(ended.id);
+    this.goalsEnded.set(ended.id, ended);
+    for (const id of this.goalsEnded.keys()) {
+      if (this.goalsEnded.size <= GOALS_ENDED_KEPT) break;
+      this.goalsEnded.delete(id);
+    }
+    this.saveGoalsEnded();
+  }
+
+  private saveGoalsEnded(): void {
+    this.world.setSetting(GOALS_ENDED_SETTING, JSON.stringify([...this.goalsEnded.values()]));
   }
 
   onEvent(listener: Listener): void {
@@ -180,6 +225,9 @@ export class BeingRuntime {
   input(raw: unknown): { ok: boolean; error?: string } {
     const parsed = parseMindInput(raw);
     if (!parsed.ok) return { ok: false, error: parsed.error };
+    // NOTE: a goal fed again after it ended is a new attempt: `goal(id)` speaks of that one from now on.
+    const fed = parsed.value;
+    if (fed.kind === "goal" && !this.mind.goals.some((g) => g.id === fed.id) && this.goalsEnded.delete(fed.id)) this.saveGoalsEnded();
     this.mind = enqueue(this.mind, parsed.value);
     if (this.state === "running" || this.state === "paused" || this.state === "halted") this.step();
     return { ok: true };
@@ -266,8 +314,10 @@ export class BeingRuntime {
         if (now - this.lastSnapshot >= SNAPSHOT_MS) this.snapshot(now);
       };
       // NOTE: one transaction per step: on OPFS each commit costs several round trips to the VFS's async proxy.
+      this.endedThisStep = [];
       if (writes) this.world.write(carryOutAll);
       else carryOutAll();
+      for (const ended of this.endedThisStep) this.listener?.(ended);
       this.activity.add(now, ran.filter((l) => l === "reflex").length, events.length);
       this.takeUpGoalAgain(now);
       this.state = this.mind.run === "running" ? "running" : this.mind.run;
@@ -284,6 +334,9 @@ export class BeingRuntime {
         const { layer, decision, rationale } = action.event.data;
         this.lastDecision[layer] = { decision, at: now };
         if (layer === "supervision") this.lastReflection = `${decision}: ${rationale}`;
+        const outcome = layer === "supervision" ? GOAL_ENDINGS[decision] : undefined;
+        const id = action.event.subject;
+        if (outcome && id !== undefined) this.goalEnded({ kind: "goal", id, outcome, reason: rationale, at: now });
         return;
       }
       case "start_operation":

@@ -166,9 +166,29 @@ export interface LuxRunView {
 /** The page's route for CALL: asks another being (running in this tab) and answers its reply as JSON. */
 export type LuxCallBeing = (being: string, input: unknown, timeoutMs: number) => Promise<unknown>;
 
+/** How a goal of the being's mind ended: its plan succeeded (`achieved`), or it gave up after failed plans (`abandoned`). */
+export type GoalOutcome = "achieved" | "abandoned";
+
+/** A goal that ended: pushed as an event the moment it ends, and kept in the micro-world for `goal(id)`. */
+export interface GoalEnded {
+  readonly kind: "goal";
+  readonly id: string;
+  readonly outcome: GoalOutcome;
+  /** The mind's rationale, in words. */
+  readonly reason: string;
+  /** The worker's clock when it ended. */
+  readonly at: number;
+}
+
+/** Where a goal stands: still in the mind (`pending`/`active`), ended (with why), or not known to this being (`unknown`). */
+export type GoalState =
+  { readonly status: "pending" | "active" } | { readonly status: GoalOutcome; readonly reason: string; readonly at: number } | { readonly status: "unknown" };
+
 /** What the worker pushes through the `onEvent` callback. */
 export type BeingWorkerEvent =
-  { readonly kind: "status"; readonly status: BeingStatus } | { readonly kind: "notify"; readonly level: "info" | "warning"; readonly text: string };
+  | { readonly kind: "status"; readonly status: BeingStatus }
+  | { readonly kind: "notify"; readonly level: "info" | "warning"; readonly text: string }
+  | GoalEnded;
 
 /**
  * The worker's API, exposed with comlink. Every method may reject with an Error whose message a
@@ -195,6 +215,11 @@ export interface BeingWorkerApi {
   heartbeat(): Promise<number>;
   /** Feeds an input to the mind (parsed in the worker). */
   send(input: unknown): Promise<{ readonly ok: boolean; readonly error?: string }>;
+  /**
+   * Where goal `id` stands (a page that reloaded mid-task asks before feeding it again). Ended goals are kept in the
+   * micro-world (the last GOALS_ENDED_KEPT of them), so the answer survives a reload; `unknown` for a goal never fed.
+   */
+  goal(id: string): Promise<GoalState>;
   /** One read-only statement (SELECT, WITH, EXPLAIN, a reading PRAGMA); anything else is refused. */
   query(sql: string): Promise<QueryResult>;
   tables(): Promise<readonly TableInfo[]>;

@@ -60,6 +60,7 @@ const api: BeingWorkerApi = {
   status: () => Promise.resolve(status()),
   heartbeat: () => Promise.resolve(Date.now()),
   send: (input) => Promise.resolve(ready().input(input)),
+  goal: (id) => Promise.resolve().then(() => ready().goal(String(id))),
   learn: async (texts) => ({ ids: await ready().learn(texts) }),
   syncNow: () => Promise.resolve(ready().syncNow()),
   query: (sql) => Promise.resolve().then(() => ready().microWorld.query(sql)),

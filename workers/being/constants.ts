@@ -57,3 +57,7 @@ export const TEACH_CHUNK = 50;
 export const TEACH_MAX_FACTS = 5_000;
 /** A Lux `RUN python` snippet is a step of a program, not a job: past this it is interrupted (and killed if it ignores that). */
 export const LUX_PYTHON_TIME_LIMIT_MS = 5_000;
+/** Ended goals a being keeps for `goal(id)`: a room task outlives a reload by minutes, not by hundreds of goals. */
+export const GOALS_ENDED_KEPT = 100;
+/** A being worker that has not loaded sqlite-wasm by then is given up (the page says so): a cached load takes well under a second, a cold one on a slow 2-core machine a few. */
+export const WORKER_BOOT_TIMEOUT_MS = 30_000;

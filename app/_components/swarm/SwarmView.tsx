@@ -7,7 +7,7 @@ import { SpawnForm } from "./SpawnForm";
 
 /** The /swarm page: every being of this browser, live, and the spawn form. */
 export function SwarmView() {
-  const { host, beings, error } = useSwarm();
+  const { host, beings, error, problem } = useSwarm();
   const running = beings.filter((b) => b.phase === "running").length;
   return (
     <>
@@ -20,8 +20,15 @@ export function SwarmView() {
           </span>
         }
       />
-      {error !== null && <ErrorBox error={error} title="The swarm could not start" testId="swarm-error" />}
       <div className="grid gap-6">
+        {error !== null && <ErrorBox error={error} title="The swarm could not start" testId="swarm-error" />}
+        {problem !== null && (
+          <ErrorBox
+            error={`${problem} Spawning or starting a being tries a fresh worker.`}
+            title="Being workers cannot start in this tab"
+            testId="swarm-boot-error"
+          />
+        )}
         <SpawnForm host={host} />
         {host && beings.length === 0 && (
           <div data-testid="swarm-placeholder" className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
