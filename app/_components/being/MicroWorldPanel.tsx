@@ -218,9 +218,9 @@ export function MicroWorldPanel({ soul }: { soul: string }) {
               {result && <ResultTable result={result} />}
             </div>
             <div className="min-w-0">
-              <h3 className="mb-2 text-xs font-semibold text-slate-700">Recent events</h3>
+              <h3 className="mb-2 text-xs font-semibold text-slate-700">Recent events in the outbox</h3>
               <ol className="max-h-96 space-y-1.5 overflow-auto" data-testid="micro-world-events">
-                {events.length === 0 && <li className="text-xs text-slate-500">No events yet.</li>}
+                {events.length === 0 && <li className="text-xs text-slate-500">None waiting: the master has acknowledged every event.</li>}
                 {events.map((e) => (
                   <li key={e.id} className="rounded-lg bg-slate-50 px-2.5 py-1.5 text-xs ring-1 ring-slate-100">
                     <div className="flex items-center justify-between gap-2">

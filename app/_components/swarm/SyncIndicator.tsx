@@ -9,11 +9,12 @@ export function ago(ms: number): string {
   return `${Math.round(s / 3600)} h ago`;
 }
 
-function describe(sync: SyncStatus, at: number): { text: string; tone: "ok" | "wait" | "bad" } {
+/** The indicator's words and colour for a sync status seen at `at` (the worker's clock). */
+export function describeSync(sync: SyncStatus, at: number): { text: string; tone: "ok" | "wait" | "bad" } {
   const waiting = sync.depth - sync.refused;
   const refused = sync.refused > 0 ? ` · ${sync.refused} refused` : "";
   if (sync.state === "offline") return { text: `offline — ${waiting.toLocaleString("en")} waiting${refused}`, tone: "wait" };
-  const synced = sync.lastSyncAt === null ? "not synced yet" : `synced ${ago(at - sync.lastSyncAt)}`;
+  const synced = sync.lastSyncAt !== null ? `synced ${ago(at - sync.lastSyncAt)}` : waiting === 0 ? "all sent" : "not synced yet";
   if (sync.state === "retrying") {
     const next = sync.nextAttemptAt === null ? "" : `, retry in ${Math.max(0, Math.ceil((sync.nextAttemptAt - at) / 1000))} s`;
     return { text: `outbox ${waiting.toLocaleString("en")} · master unreachable${next}${refused}`, tone: "bad" };
@@ -34,7 +35,7 @@ const DOTS = { ok: "bg-emerald-500", wait: "bg-amber-500", bad: "bg-rose-500" } 
  * the tooltip; Retry now skips the wait.
  */
 export function SyncIndicator({ sync, at, onRetry }: { sync: SyncStatus; at: number; onRetry?: (() => void) | undefined }) {
-  const { text, tone } = describe(sync, at);
+  const { text, tone } = describeSync(sync, at);
   return (
     <div className="flex min-w-0 items-center gap-2">
       <p
