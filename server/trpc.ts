@@ -6,6 +6,7 @@
 import "./serverOnly";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import type { ProcedureMeta } from "../lib/auth/access";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
 import type { ReasoningConfig } from "./llm/config";
@@ -57,25 +58,28 @@ export function describeZodError(error: ZodError): string {
     .join("; ");
 }
 
-const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? error.cause : undefined;
-    return {
-      ...shape,
-      message:
-        error.code === "PARSE_ERROR" || error.cause instanceof SyntaxError
-          ? `The request could not be read as JSON (${shape.message}). Send valid JSON; docs/api.md shows examples.`
-          : shape.message,
-      data: {
-        ...shape.data,
-        // NOTE: stack traces stay on the server; clients get the reason code and field errors.
-        stack: undefined,
-        reason: error.cause instanceof StoreError ? error.cause.reason : undefined,
-        fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join(".") || "input", i.message])) : undefined,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const zod = error.cause instanceof ZodError ? error.cause : undefined;
+      return {
+        ...shape,
+        message:
+          error.code === "PARSE_ERROR" || error.cause instanceof SyntaxError
+            ? `The request could not be read as JSON (${shape.message}). Send valid JSON; docs/api.md shows examples.`
+            : shape.message,
+        data: {
+          ...shape.data,
+          // NOTE: stack traces stay on the server; clients get the reason code and field errors.
+          stack: undefined,
+          reason: error.cause instanceof StoreError ? error.cause.reason : undefined,
+          fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join(".") || "input", i.message])) : undefined,
+        },
+      };
+    },
+  });
 
 const STATUS_OF: Record<StoreErrorReason, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
