@@ -1,16 +1,14 @@
 /**
  * The Lux editor: CodeMirror 6 with Lux highlighting, the parser's and checker's diagnostics inline as you
- * type (the same words `npm run lux -- check` prints), and Mod-Enter to run. Imported lazily by LuxCodeEditor.
+ * type (the same words `npm run lux -- check` prints), and Mod-Enter to run, on the shared set-up in ../code-editor. Imported lazily by LuxCodeEditor.
  */
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext } from "@codemirror/autocomplete";
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { linter, lintGutter, lintKeymap, type Diagnostic as CmDiagnostic } from "@codemirror/lint";
-import { EditorState } from "@codemirror/state";
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, keymap, lineNumbers } from "@codemirror/view";
+import { EditorView, keymap } from "@codemirror/view";
 import { STATEMENT_KEYWORDS } from "../../../lib/lux/ast";
 import { compile } from "../../../lib/lux/compile";
 import type { Diagnostic } from "../../../lib/lux/diagnostics";
+import { createCodeEditor } from "../code-editor/createCodeEditor";
 import { luxLanguage } from "./luxLanguage";
 
 /** Milliseconds of quiet typing before the program is checked again. */
@@ -56,22 +54,16 @@ export function createLuxEditor(options: LuxEditorOptions): EditorView {
     },
     { delay: LINT_DELAY_MS },
   );
-  const state = EditorState.create({
+  return createCodeEditor({
+    parent: options.parent,
     doc: options.doc,
+    label: "Lux program",
+    testId: "lux-code",
+    onChange: options.onChange,
     extensions: [
-      // NOTE: the npm package `codemirror` pinned here is CodeMirror 5, so the editor is put together from the @codemirror/* packages.
-      lineNumbers(),
-      highlightActiveLineGutter(),
-      highlightSpecialChars(),
-      history(),
-      drawSelection(),
-      indentOnInput(),
-      bracketMatching(),
-      closeBrackets(),
-      highlightActiveLine(),
-      syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       luxLanguage,
       EditorView.lineWrapping,
+      closeBrackets(),
       check,
       lintGutter(),
       autocompletion({ override: [complete] }),
@@ -83,23 +75,10 @@ export function createLuxEditor(options: LuxEditorOptions): EditorView {
             return true;
           },
         },
-        indentWithTab,
         ...closeBracketsKeymap,
-        ...defaultKeymap,
-        ...historyKeymap,
         ...completionKeymap,
         ...lintKeymap,
       ]),
-      EditorView.updateListener.of((update) => {
-        if (update.docChanged) options.onChange(update.state.doc.toString());
-      }),
-      EditorView.theme({
-        "&": { fontSize: "13px", height: "100%" },
-        ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", minHeight: "16rem" },
-        ".cm-tooltip-lint": { whiteSpace: "pre-wrap", maxWidth: "36rem" },
-      }),
-      EditorView.contentAttributes.of({ "aria-label": "Lux program", "data-testid": "lux-code" }),
     ],
   });
-  return new EditorView({ state, parent: options.parent });
 }
