@@ -92,20 +92,6 @@ export function socketRole(who: Principal, role: RoomRole | null): "editor" | "v
   return role === "viewer" ? "viewer" : "editor";
 }
 
-/** Which of a person's room roles may be changed by whom: only an owner changes roles, and a room keeps at least one owner. */
-export function decideRoleChange(
-  who: Principal,
-  callerRole: RoomRole | null,
-  target: { soul: string; role: RoomRole | null },
-  next: RoomRole | null,
-  owners: number,
-): Decision {
-  const base = decideRoom(who, "owner", "this room", callerRole);
-  if (!base.ok) return base;
-  if (target.role === "owner" && next !== "owner" && owners <= 1) return forbidden("A room keeps at least one owner: make someone else owner first.");
-  return ALLOWED;
-}
-
 function article(role: RoomRole): string {
-  return role === "owner" ? "an" : "a";
+  return role === "viewer" ? "a" : "an";
 }
