@@ -39,7 +39,8 @@ export function fieldOf(input: unknown, field: string): string | undefined {
 export function createAccessCheck(store: MasterStore, principal: Principal): AccessCheck {
   const everything = principal.kind === "person" && principal.serverOwner;
   let rooms: Promise<Map<string, RoomRole>> | undefined;
-  const myRooms = () => (rooms ??= principal.kind === "person" && principal.soul ? store.identity.roomsOf(principal.soul) : Promise.resolve(new Map()));
+  const myRooms = () =>
+    (rooms ??= principal.kind === "person" && principal.soul ? store.identity.roomsOf(principal.soul) : Promise.resolve(new Map<string, RoomRole>()));
 
   async function roleIn(room: string): Promise<RoomRole | null> {
     if (everything) return "owner";

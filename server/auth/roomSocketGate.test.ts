@@ -40,7 +40,11 @@ describe("room sockets on a team server (LUXOS_AUTH=required)", () => {
     const auth = createAuthService(store, { mode: "required", origin: "http://localhost:3000", rpId: "localhost", secure: false });
     server = await startTestRoomServer(store, {}, createRoomSocketGate(auth, store));
     room = (await store.rooms.create({ name: "Gated", owner: "Olive" })).id;
-    for (const [name, role] of [["editor", "editor"], ["viewer", "viewer"], ["outsider", null]] as const) {
+    for (const [name, role] of [
+      ["editor", "editor"],
+      ["viewer", "viewer"],
+      ["outsider", null],
+    ] as const) {
       people[name] = await store.identity.createPerson({ name, serverOwner: false });
       if (role) await store.identity.setRole(room, people[name].soul, role);
       cookies[name] = `luxos_session=${(await store.identity.createSession(people[name].soul, 60_000)).token}`;

@@ -74,7 +74,8 @@ function ceremonyOf<K extends Ceremony["kind"]>(
 ): { challenge: string; ceremony: Extract<Ceremony, { kind: K }> } {
   let challenge = "";
   try {
-    challenge = String((JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8")) as { challenge?: unknown }).challenge ?? "");
+    const parsed: unknown = JSON.parse(Buffer.from(clientDataJSON, "base64url").toString("utf8"));
+    if (typeof parsed === "object" && parsed !== null && "challenge" in parsed && typeof parsed.challenge === "string") challenge = parsed.challenge;
   } catch {
     // unreadable: no ceremony
   }
@@ -242,7 +243,7 @@ export const authRouter = createTRPCRouter({
         expectedChallenge: challenge,
         expectedOrigin: service.config.origin,
         expectedRPID: service.config.rpId,
-        credential: { id: passkey.id, publicKey: new Uint8Array(passkey.public_key), counter: passkey.counter, transports: passkey.transports as never },
+        credential: { id: passkey.id, publicKey: new Uint8Array(passkey.public_key), counter: passkey.counter, transports: passkey.transports },
         requireUserVerification: false,
       }).catch(() => ({ verified: false, authenticationInfo: undefined }));
       if (!verification.verified || !verification.authenticationInfo) throw refused;

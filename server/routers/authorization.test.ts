@@ -244,7 +244,7 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
         .split(".")
         .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callerFor(who)) as (i: unknown) => Promise<unknown>;
       const [result] = await Promise.allSettled([Promise.resolve(input(world)).then((i) => procedure(i))]);
-      got.push(outcomeOf(result!));
+      got.push(outcomeOf(result));
     }
     expect(got.join(" ")).toBe(expected);
   });

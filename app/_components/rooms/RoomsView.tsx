@@ -65,7 +65,7 @@ export function RoomsView() {
           </form>
           {create.error && <p className="mt-2 text-sm text-rose-700">{errorMessage(create.error)}</p>}
         </Panel>
-        <Panel title="All rooms" description="Open a room you hold an invite to; for the others, ask their owner for an invite link.">
+        <Panel title="Your rooms" description="The rooms you are a member of; for others, ask their owner for an invite link.">
           {rooms.error && <ErrorBox error={rooms.error} onRetry={() => void rooms.refetch()} />}
           {rooms.data && rooms.data.items.length === 0 && <p className="text-sm text-slate-500">No rooms yet. Create the first one above.</p>}
           <ul className="divide-y divide-slate-100" data-testid="rooms-list">
@@ -89,7 +89,13 @@ export function RoomsView() {
                       Open as {invite.role}
                     </Link>
                   ) : (
-                    <span className="text-xs text-slate-400">{expired ? "your invite expired: ask for a new link" : "needs an invite link"}</span>
+                    <Link
+                      href={`/rooms/${room.id}`}
+                      className="rounded-lg bg-indigo-50 px-3 py-1.5 text-xs font-medium text-indigo-700 hover:bg-indigo-100"
+                      data-testid="room-open"
+                    >
+                      Open as {room.role}
+                    </Link>
                   )}
                 </li>
               );
