@@ -19,16 +19,29 @@ let server: LuxosServer | undefined;
 let dataDir = "";
 
 /** A browser profile with its own platform authenticator (a passkey store), as a second device or person would have. */
-async function device(browser: Browser): Promise<{ context: BrowserContext; page: Page; passkeys: () => Promise<number> }> {
+async function device(browser: Browser) {
   const context = await browser.newContext({ baseURL: ORIGIN });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  const passkeys = async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length;
-  return { context, page, passkeys };
+  const attach = async () =>
+    (
+      await cdp.send("WebAuthn.addVirtualAuthenticator", {
+        options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+      })
+    ).authenticatorId;
+  let authenticatorId = await attach();
+  return {
+    context,
+    page,
+    /** How many passkeys this device's authenticator holds. */
+    passkeys: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials.length,
+    /** Swaps the authenticator for an empty one, as a person moving to a new phone would. */
+    newAuthenticator: async () => {
+      await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId });
+      authenticatorId = await attach();
+    },
+  };
 }
 
 /** A tRPC mutation from inside the page: same origin, the page's session cookie, JSON. */
@@ -106,15 +119,23 @@ test.describe("a team server with passkeys", () => {
       const after = (await owner.context.cookies()).find((c) => c.name === "luxos_session")!;
       expect(after.value).not.toBe(before.value);
 
-      // a second passkey, then revoke one of the two
+      // the same authenticator cannot hold a second passkey for the same person…
       await owner.page.goto("/account");
       await owner.page.getByTestId("passkey-add").click();
+      await expect(owner.page.getByText("This device already holds a passkey for you here.")).toBeVisible();
+      // …a new device can: add its passkey, revoke the old device's, and sign in with the new one
+      await owner.newAuthenticator();
+      await owner.page.getByTestId("passkey-add").click();
       await expect(owner.page.getByTestId("passkey")).toHaveCount(2);
-      expect(await owner.passkeys()).toBe(2);
+      expect(await owner.passkeys()).toBe(1);
       await owner.page.screenshot({ path: test.info().outputPath("account.png") });
-      await owner.page.getByTestId("passkey-revoke").first().click();
+      await owner.page.getByTestId("passkey").filter({ hasText: "First passkey" }).getByTestId("passkey-revoke").click();
       await expect(owner.page.getByTestId("passkey")).toHaveCount(1);
       await expect(owner.page.getByTestId("passkey-revoke")).toBeDisabled();
+      await owner.page.getByTestId("people-menu").click();
+      await owner.page.getByTestId("people-signout").click();
+      await owner.page.getByTestId("signin-passkey").click();
+      await expect(owner.page.getByTestId("people-name")).toHaveText("Olive");
 
       // a room, and a viewer invite
       await owner.page.goto("/rooms");

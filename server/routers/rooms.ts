@@ -68,14 +68,14 @@ export const roomsRouter = createTRPCRouter({
    * Creates a room and answers it with `invite`: the creator's own editor link (the longest an invite
    * may last), so the owner opens the room through the same token check as everyone else.
    */
-  // NOTE: the owner is the caller; `owner` (a display name) is only read in LUXOS_AUTH=local before the owner's person exists.
+  // NOTE: the owner is the caller; `owner` (a display name) is only read in LUXOS_AUTH=local, where the UI sends the name chosen for rooms.
   create: publicProcedure
     .meta({ access: { kind: "person" } })
     .input(z.strictObject({ name: text("name"), owner: text("owner").optional() }))
     .mutation(async ({ ctx, input }) => {
       const secret = requireSecret(ctx);
       const person = ctx.auth.principal.kind === "person" ? ctx.auth.principal : undefined;
-      const owner = person?.soul ? person.name : (input.owner ?? person?.name ?? "Owner");
+      const owner = ctx.auth.mode === "required" && person?.soul ? person.name : (input.owner ?? person?.name ?? "Owner");
       const room = await ctx.store.rooms.create({ name: input.name, owner });
       if (person?.soul) {
         await ctx.store.identity.setRole(room.id, person.soul, "owner");

@@ -53,7 +53,7 @@ export function AccountView() {
   return (
     <>
       <PageHeader title="You" description={person.server_owner ? "Owner of this server" : "A member of this server's rooms"} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid items-start gap-6 lg:grid-cols-2">
         <Panel title="How others see you" testId="account-profile">
           <form
             className="grid gap-4"
