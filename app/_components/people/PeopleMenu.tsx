@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { saveLocalPerson } from "../../_rooms/localPerson";
 import { useTRPC } from "../../_trpc/client";
 import { Avatar } from "./Avatar";
 import { useMe } from "./useMe";
@@ -33,6 +34,11 @@ export function PeopleMenu() {
   useEffect(() => {
     if (required && !person && !OPEN_PAGES.some((p) => pathname.startsWith(p))) router.replace(`/signin?next=${encodeURIComponent(pathname)}`);
   }, [required, person, pathname, router]);
+
+  useEffect(() => {
+    // NOTE: on a team server rooms show the signed-in person's name and colour, not this browser's guest name.
+    if (required && person) saveLocalPerson({ name: person.name.slice(0, 60), color: person.colour });
+  }, [required, person]);
 
   useEffect(() => {
     if (!open) return;

@@ -5,7 +5,6 @@ import { formatTime } from "../../_lib/formatTime";
 import { useTRPC } from "../../_trpc/client";
 import { Avatar } from "../people/Avatar";
 import { Button } from "../ui/Button";
-import { inputClass } from "../ui/FormField";
 import { Panel } from "../ui/Panel";
 
 const ROLE_WORDS = { owner: "Owner", editor: "Can edit", viewer: "View only" } as const;
@@ -48,7 +47,7 @@ export function MembersPanel({ roomId, canManage, me }: { roomId: string; canMan
                   value={m.role}
                   disabled={setRole.isPending}
                   onChange={(e) => setRole.mutate({ room: roomId, person: m.person, role: e.target.value as keyof typeof ROLE_WORDS })}
-                  className={`${inputClass} w-auto py-1 text-xs`}
+                  className="w-28 shrink-0 rounded-md border-0 bg-white py-1 pr-7 pl-2 text-xs text-slate-700 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-500"
                 >
                   {(["viewer", "editor", "owner"] as const).map((r) => (
                     <option key={r} value={r}>

@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorMessage } from "../../_lib/errorMessage";
 import { heldRooms, saveRoomToken, type StoredInvite } from "../../_rooms/roomTokens";
 import { loadLocalPerson } from "../../_rooms/localPerson";
+import { useMe } from "../people/useMe";
 import { useTRPC } from "../../_trpc/client";
 import { Button } from "../ui/Button";
 import { ErrorBox } from "../ui/ErrorBox";
@@ -20,6 +21,7 @@ export function RoomsView() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const rooms = useQuery(trpc.rooms.list.queryOptions());
+  const me = useMe();
   const [held, setHeld] = useState<Record<string, StoredInvite>>({});
   const [name, setName] = useState("");
   useEffect(() => setHeld(heldRooms()), []);
@@ -44,9 +46,11 @@ export function RoomsView() {
         description="Share a live swarm with your team: presence, a mission board the master and your beings work on, and chat across browsers."
       />
       <div className="grid gap-6">
-        <Panel title="You in rooms" description="Others see this name and colour next to you. It stays in this browser.">
-          <PersonSettings />
-        </Panel>
+        {me.data?.mode !== "required" && (
+          <Panel title="You in rooms" description="Others see this name and colour next to you. It stays in this browser.">
+            <PersonSettings />
+          </Panel>
+        )}
         <Panel title="New room" description="You get an editor link to it; invite others from inside the room.">
           <form onSubmit={submit} className="flex flex-wrap gap-2">
             <input
