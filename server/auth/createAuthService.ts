@@ -60,7 +60,12 @@ export function personPrincipal(person: Person): Principal {
   return { kind: "person", soul: person.soul, name: person.name, serverOwner: person.server_owner };
 }
 
-export function createAuthService(store: MasterStore, config: AuthConfig, now: () => number = () => Date.now()): AuthService {
+/** `now` is the wall clock (challenge expiry); `tick` the monotonic clock of the rate limiters (tests freeze it). */
+export function createAuthService(
+  store: MasterStore,
+  config: AuthConfig,
+  { now = () => Date.now(), tick = () => performance.now() }: { now?: () => number; tick?: () => number } = {},
+): AuthService {
   const ceremonies = new Map<string, { ceremony: Ceremony; expires: number }>();
   let setupToken: string | null = null;
   let owner: Promise<Person> | undefined;
@@ -68,9 +73,9 @@ export function createAuthService(store: MasterStore, config: AuthConfig, now: (
   const service: AuthService = {
     config,
     limits: {
-      signIn: new RateLimiter(SIGN_IN_BURST, SIGN_IN_PER_SECOND),
-      api: new RateLimiter(API_BURST, API_PER_SECOND),
-      socket: new RateLimiter(SOCKET_BURST, SOCKET_PER_SECOND),
+      signIn: new RateLimiter(SIGN_IN_BURST, SIGN_IN_PER_SECOND, tick),
+      api: new RateLimiter(API_BURST, API_PER_SECOND, tick),
+      socket: new RateLimiter(SOCKET_BURST, SOCKET_PER_SECOND, tick),
     },
     async callerOf(cookieHeader) {
       const sessionToken = sessionTokenOf(cookieHeader, config);

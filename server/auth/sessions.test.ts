@@ -47,7 +47,7 @@ describe("sessions over HTTP", () => {
   });
 
   it("LUXOS_AUTH=required: signed-out calls get 401, too many get 429 with Retry-After, sign-out ends the session server-side", async () => {
-    const auth = createAuthService(store, config("required"));
+    const auth = createAuthService(store, config("required"), { tick: () => 0 });
     const { server, base } = await serve(store, auth);
     servers.push(server);
     expect((await fetch(`${base}/master.info`)).status).toBe(401);
