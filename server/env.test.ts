@@ -22,6 +22,22 @@ describe("loadEnv", () => {
     expect(loadEnv({ LUXOS_FETCH_ALLOW_PRIVATE: "1" }).fetchAllowPrivate).toBe(true);
   });
 
+  it("runs without sign-in by default, and derives the passkey origin from HOST and PORT", () => {
+    expect(loadEnv({}).auth).toEqual({ mode: "local", origin: "http://localhost:3000", rpId: "localhost", secure: false });
+    expect(loadEnv({ LUXOS_AUTH: "required", PORT: "4100", HOST: "0.0.0.0" }).auth).toMatchObject({ origin: "http://localhost:4100", rpId: "localhost" });
+    expect(loadEnv({ LUXOS_AUTH: "required", LUXOS_ORIGIN: "https://luxos.example.com/" }).auth).toEqual({
+      mode: "required",
+      origin: "https://luxos.example.com",
+      rpId: "luxos.example.com",
+      secure: true,
+    });
+  });
+
+  it("refuses an IP address as the passkey origin on a team server", () => {
+    expect(() => loadEnv({ LUXOS_AUTH: "required", LUXOS_ORIGIN: "http://10.0.0.5:3000" })).toThrow(/LUXOS_ORIGIN.*host name/);
+    expect(() => loadEnv({ LUXOS_AUTH: "maybe" })).toThrow(/LUXOS_AUTH/);
+  });
+
   it("treats empty values as unset", () => {
     expect(loadEnv({ PORT: "", DATABASE_URL: "" })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });

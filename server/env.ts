@@ -15,8 +15,16 @@ const envSchema = z.object({
     .min(0, "PORT must be between 0 and 65535")
     .max(65535, "PORT must be between 0 and 65535")
     .default(3000),
-  // NOTE: loopback by default until people and sessions exist (identity issue); HOST=0.0.0.0 exposes it.
+  // NOTE: loopback by default: in LUXOS_AUTH=local everyone who reaches the port is the owner. HOST=0.0.0.0 exposes it.
   HOST: z.string().min(1).default("127.0.0.1"),
+  LUXOS_AUTH: z.enum(["local", "required"], { message: "LUXOS_AUTH is local (one owner, no sign-in) or required (passkeys)" }).default("local"),
+  LUXOS_ORIGIN: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && /^https?:$/u.test(new URL(v).protocol) && new URL(v).pathname === "/",
+      "LUXOS_ORIGIN must be the address people open, such as https://luxos.example.com (scheme, host and port only)",
+    )
+    .optional(),
   LUXOS_DATA_DIR: z.string().min(1, "LUXOS_DATA_DIR cannot be empty").default(".luxos"),
   DATABASE_URL: z
     .string()
@@ -73,7 +81,28 @@ export type Env = {
   fetchAllowPrivate: boolean;
   /** Cosine similarity at or above which a pushed fact merges into one the master holds. */
   knowledgeMergeThreshold: number;
+  /** Who may do what: `local` (the one person is the owner, no sign-in) or `required` (passkeys, sessions, room roles). */
+  auth: AuthConfig;
 };
+
+/** How people sign in; also the WebAuthn relying party. */
+export interface AuthConfig {
+  readonly mode: "local" | "required";
+  /** The address people open (LUXOS_ORIGIN, or http://localhost:<PORT>): passkeys are bound to it, and requests from other origins are refused. */
+  readonly origin: string;
+  /** The WebAuthn relying party id: the origin's host name. */
+  readonly rpId: string;
+  /** Whether cookies carry `Secure` (the origin is https). */
+  readonly secure: boolean;
+}
+
+const IP_HOST = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/iu;
+
+/** The origin people open when LUXOS_ORIGIN is unset: localhost on loopback and 0.0.0.0 (WebAuthn needs a name, not an address). */
+function defaultOrigin(host: string, port: number): string {
+  const name = host === "0.0.0.0" || host === "127.0.0.1" || host === "::" || host === "::1" ? "localhost" : host;
+  return `http://${name}:${port}`;
+}
 
 export class EnvError extends Error {
   override name = "EnvError";
@@ -100,6 +129,13 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     if (e[orphan] !== undefined && e.LUXOS_LLM_URL === undefined) throw new EnvError(orphan, "it is set but LUXOS_LLM_URL is not; set the endpoint's URL too");
   }
   const dataDir = path.resolve(e.LUXOS_DATA_DIR);
+  const origin = (e.LUXOS_ORIGIN ?? defaultOrigin(e.HOST, e.PORT)).replace(/\/+$/u, "");
+  const rpId = new URL(origin).hostname;
+  if (e.LUXOS_AUTH === "required" && IP_HOST.test(rpId))
+    throw new EnvError(
+      "LUXOS_ORIGIN",
+      `passkeys need a host name, not the address ${rpId}; set LUXOS_ORIGIN to the name people open, such as https://luxos.example.com`,
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -121,6 +157,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     secret: e.LUXOS_SECRET,
     fetchAllowPrivate: e.LUXOS_FETCH_ALLOW_PRIVATE === "1",
     knowledgeMergeThreshold: e.LUXOS_KNOWLEDGE_MERGE_THRESHOLD,
+    auth: { mode: e.LUXOS_AUTH, origin, rpId, secure: origin.startsWith("https:") },
   };
 }
 

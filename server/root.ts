@@ -1,4 +1,5 @@
 import "./serverOnly";
+import { authRouter } from "./routers/auth";
 import { beingsRouter } from "./routers/beings";
 import { luxRouter } from "./routers/lux";
 import { eventsRouter } from "./routers/events";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   knowledge: knowledgeRouter,
   genesis: genesisRouter,
+  auth: authRouter,
 });
 
 export type AppRouter = typeof appRouter;

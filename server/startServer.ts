@@ -5,15 +5,18 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import next from "next";
+import { createAuthService } from "./auth/createAuthService";
+import { createRoomSocketGate } from "./auth/roomSocketGate";
 import { openStore } from "./db/openStore";
 import type { MasterStore } from "./db/store";
 import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
 import { createPrecacheHandler, readPrecacheListing } from "./http/precache";
+import { guardRequest } from "./http/requestGuard";
 import { handleSandboxAssets } from "./http/sandboxAssets";
 import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
-import { handleRoomUpgrade } from "./rooms/handleRoomUpgrade";
+import { handleRoomUpgrade, refuseUpgrade } from "./rooms/handleRoomUpgrade";
 import { loadSecret } from "./rooms/loadSecret";
 
 const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
@@ -78,7 +81,17 @@ export async function startServer(env: Env): Promise<RunningServer> {
     onError: (error) => env.log !== "silent" && console.error("[luxos] rooms:", error),
   });
 
+  const auth = createAuthService(store, env.auth);
+  log(
+    env.auth.mode === "required"
+      ? `sign-in: passkeys required (LUXOS_AUTH=required) for ${env.auth.origin}`
+      : `sign-in: none (LUXOS_AUTH=local): whoever reaches ${env.host}:${env.port} is the owner${env.host === "127.0.0.1" || env.host === "localhost" ? "" : "; set LUXOS_AUTH=required on a shared network"}`,
+  );
+  await auth.announceSetup(log);
+  const authorizeSocket = createRoomSocketGate(auth, store);
+
   const handleApi = createApiHandler({
+    auth,
     store,
     roomSecret,
     roomServer: rooms,
@@ -91,6 +104,18 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const handlePrecache = createPrecacheHandler(env.dev ? null : readPrecacheListing(ROOT));
 
   const server = createServer((req, res) => {
+    // NOTE: before Next.js and tRPC see anything: CVE-2025-29927's header, Origin: null, cross-site writes.
+    const refusal = guardRequest(req, env.auth.origin);
+    if (refusal) {
+      const body = JSON.stringify({ error: { message: refusal.message, code: -32600, data: { code: refusal.code, httpStatus: refusal.status } } });
+      res.writeHead(refusal.status, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+      });
+      res.end(body);
+      return;
+    }
     if (handlePrecache(req, res)) return;
     handleSandboxAssets(req, res)
       .then(async (handled) => handled || (await handleApi(req, res)))
@@ -102,7 +127,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
       });
   });
   server.on("upgrade", (req, socket: Duplex, head) => {
-    if (handleRoomUpgrade(req, socket, head, rooms)) return;
+    const refusal = guardRequest(req, env.auth.origin);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.message);
+    if (handleRoomUpgrade(req, socket, head, rooms, env.auth.mode === "required" ? authorizeSocket : undefined)) return;
     if (upgradeNext) void upgradeNext(req, socket, head);
     else socket.destroy();
   });

@@ -1,5 +1,5 @@
 /**
- * 1. CONTEXT: what every procedure gets (the master store).
+ * 1. CONTEXT: what every procedure gets (the master store, and who is asking).
  * 2. INITIALIZATION: tRPC with plain JSON on the wire and errors that say what to do.
  * 3. PROCEDURES: the building blocks routers use.
  */
@@ -7,6 +7,10 @@ import "./serverOnly";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { ProcedureMeta } from "../lib/auth/access";
+import type { Principal } from "../lib/auth/policy";
+import { createAccessCheck } from "./auth/accessCheck";
+import { localPrincipal, type AuthService } from "./auth/createAuthService";
+import type { Person } from "./db/identity";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
 import type { ReasoningConfig } from "./llm/config";
@@ -22,17 +26,36 @@ export interface Context {
   /** The key room invites are signed with; rooms.invite refuses without one. */
   roomSecret: Uint8Array | undefined;
   /** The live room documents; rooms.postMission writes through it. Undefined where no room server runs. */
-  roomServer: Pick<RoomServer, "write"> | undefined;
+  roomServer: (Pick<RoomServer, "write"> & Partial<Pick<RoomServer, "disconnect">>) | undefined;
   /** What Lux `LOAD url` may reach through the master; private addresses only when allowed (LUXOS_FETCH_ALLOW_PRIVATE). */
   luxFetch: FetchPolicy;
+  /** Who is asking; the authorize middleware checks every procedure's `access` rule against it. */
+  auth: RequestAuth;
+}
+
+/** The caller of one request. In-process callers (tests, server code) are the local owner unless told otherwise. */
+export interface RequestAuth {
+  readonly mode: "local" | "required";
+  readonly principal: Principal;
+  /** The caller's person, when one exists (the local owner has none until the web app first asks who it is). */
+  readonly person: Person | null;
+  /** The session token the request came with (sign-out revokes it). */
+  readonly sessionToken: string | undefined;
+  /** The caller's address, for rate limits. */
+  readonly ip: string;
+  /** Passkeys, challenges and limits; undefined for in-process callers, whose sign-in procedures refuse. */
+  readonly service: AuthService | undefined;
+  /** Adds a header to the answer, such as `Set-Cookie` or `Retry-After` (no-op in-process). */
+  readonly addHeader: (name: string, value: string) => void;
 }
 
 /** What a server (or a test) hands every procedure besides the store; each part is optional. */
 export interface ContextOptions {
   readonly reasoning?: ReasoningConfig;
   readonly roomSecret?: Uint8Array | undefined;
-  readonly roomServer?: Pick<RoomServer, "write"> | undefined;
+  readonly roomServer?: (Pick<RoomServer, "write"> & Partial<Pick<RoomServer, "disconnect">>) | undefined;
   readonly luxFetch?: FetchPolicy;
+  readonly auth?: Partial<RequestAuth>;
 }
 
 export function createContext(store: MasterStore, options: ContextOptions = {}): Context {
@@ -42,6 +65,16 @@ export function createContext(store: MasterStore, options: ContextOptions = {}):
     roomSecret: options.roomSecret,
     roomServer: options.roomServer,
     luxFetch: options.luxFetch ?? { allowPrivate: false },
+    auth: {
+      mode: "local",
+      principal: localPrincipal(options.auth?.person ?? null),
+      person: null,
+      sessionToken: undefined,
+      ip: "in-process",
+      service: undefined,
+      addHeader: () => undefined,
+      ...options.auth,
+    },
   };
 }
 
@@ -104,8 +137,22 @@ const readableErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Authorization in one place: every procedure's `.meta({ access })` rule is checked here, against
+ * the raw input, before the input is parsed or the procedure runs. A procedure without a rule is
+ * refused. Procedures get `ctx.access` to scope lists and search to what the caller may read.
+ */
+const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+  const access = createAccessCheck(ctx.store, ctx.auth.principal);
+  if (!meta?.access)
+    throw new TRPCError({ code: "FORBIDDEN", message: `Procedure ${path} declares no access rule, so nobody may call it (add .meta({ access }) to it).` });
+  await access.enforce(meta.access, await getRawInput());
+  return next({ ctx: { access } });
+});
+
 // ---------------------------------------------------------------- 3. PROCEDURES
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(readableErrors);
+/** Every procedure starts here: readable errors, then the access rule from its `.meta({ access })`. */
+export const publicProcedure = t.procedure.use(readableErrors).use(authorize);

@@ -5,6 +5,7 @@ import type { SqlDriver, SqlExecutor } from "./driver";
 import { createEventsRepo, type EventsRepo } from "./events";
 import { createKnowledgeRepo, type KnowledgeRepo } from "./knowledge";
 import { createGenesisRepo, type GenesisRepo } from "./genesis";
+import { createIdentityRepo, type IdentityRepo } from "./identity";
 import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
@@ -27,6 +28,8 @@ export interface MasterStore {
   readonly knowledge: KnowledgeRepo;
   /** Beings with source code: versions, evolution and mutation, lineage, export and import. */
   readonly genesis: GenesisRepo;
+  /** People, passkeys, sessions, room roles and invites, and whom each being belongs to (issue 10). */
+  readonly identity: IdentityRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -56,6 +59,7 @@ export async function createStore(driver: SqlDriver, options: StoreOptions = {})
     events: createEventsRepo(driver, maintenance, { mergeThreshold }),
     knowledge: createKnowledgeRepo(driver, maintenance, { mergeThreshold }),
     genesis: createGenesisRepo(driver),
+    identity: createIdentityRepo(driver),
     maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {

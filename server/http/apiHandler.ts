@@ -6,6 +6,7 @@ import type { FetchPolicy } from "../lux/fetchUrl";
 import type { MasterStore } from "../db/store";
 import type { ReasoningConfig } from "../llm/config";
 import type { RoomServer } from "../rooms/createRoomServer";
+import type { AuthService } from "../auth/createAuthService";
 import { createModelsHandler } from "../llm/serveModels";
 import { appRouter } from "../root";
 import { createContext } from "../trpc";
@@ -22,9 +23,11 @@ export interface ApiHandlerOptions {
   /** The key room invites are signed with (rooms.invite). */
   roomSecret?: Uint8Array;
   /** The live rooms (rooms.postMission writes into them). */
-  roomServer?: Pick<RoomServer, "write">;
+  roomServer?: Pick<RoomServer, "write"> & Partial<Pick<RoomServer, "disconnect">>;
   /** What Lux `LOAD url` may reach (lux.fetch); private addresses are refused unless allowed. */
   luxFetch?: FetchPolicy;
+  /** Sessions, passkeys and rate limits; without it every caller is the local owner (tests). */
+  auth?: AuthService;
   onError?: (error: unknown, path: string | undefined) => void;
 }
 
@@ -57,7 +60,7 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
  * false for any other path so the caller can pass the request on (to Next.js).
  */
-export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer, luxFetch, onError }: ApiHandlerOptions) {
+export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer, luxFetch, auth, onError }: ApiHandlerOptions) {
   const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (await handleModels(req, res)) return true;
@@ -105,18 +108,49 @@ export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer
       else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     }
     const request = new Request(url, { method, headers, ...(body ? { body: new Uint8Array(body) } : {}) });
+    const ip = req.socket.remoteAddress ?? "unknown";
+    const caller = auth ? await auth.callerOf(req.headers.cookie) : undefined;
+    // NOTE: per IP and per person on a team server; the local owner on their own machine is not throttled.
+    if (auth && caller && auth.config.mode === "required") {
+      const wait = auth.limits.api.take(`ip:${ip}`, ...(caller.person ? [`person:${caller.person.soul}`] : []));
+      if (wait > 0) {
+        res.setHeader("retry-after", String(wait));
+        sendError(res, 429, "TOO_MANY_REQUESTS", `Too many requests: wait ${wait} s and try again.`);
+        return true;
+      }
+    }
     const response = await fetchRequestHandler({
       endpoint: TRPC_ENDPOINT,
       req: request,
       router: appRouter,
-      createContext: () => createContext(store, { reasoning, roomSecret, roomServer, ...(luxFetch && { luxFetch }) }),
+      createContext: ({ resHeaders }) =>
+        createContext(store, {
+          reasoning,
+          roomSecret,
+          roomServer,
+          ...(luxFetch && { luxFetch }),
+          ...(auth &&
+            caller && {
+              auth: {
+                mode: auth.config.mode,
+                principal: caller.principal,
+                person: caller.person,
+                sessionToken: caller.sessionToken,
+                ip,
+                service: auth,
+                addHeader: (name: string, value: string) => resHeaders.append(name, value),
+              },
+            }),
+        }),
       maxBatchSize: MAX_BATCH_SIZE,
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") onError?.(error, path);
       },
     });
     res.statusCode = response.status;
-    response.headers.forEach((value, key) => res.setHeader(key, value));
+    response.headers.forEach((value, key) => key !== "set-cookie" && res.setHeader(key, value));
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) res.setHeader("set-cookie", cookies);
     res.setHeader("cache-control", "no-store");
     res.end(Buffer.from(await response.arrayBuffer()));
     return true;

@@ -20,4 +20,15 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+
+  /** Whole seconds until the next token (at least 1), for a `Retry-After` header. */
+  retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.perSecond));
+  }
+
+  /** Whether the bucket is full again (nothing to remember about its key). */
+  full(): boolean {
+    const t = this.now();
+    return this.tokens + ((t - this.last) / 1000) * this.perSecond >= this.capacity;
+  }
 }

@@ -39,8 +39,13 @@ export interface RoomServerOptions {
 
 /** The room server: websocket upgrades on `/rooms/<roomId>`, one loaded RoomDoc per active room. */
 export interface RoomServer {
-  /** Checks the invite, loads the room and completes the upgrade, or answers 401/403/404 and destroys the socket. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): void;
+  /**
+   * Checks the invite, loads the room and completes the upgrade, or answers 401/403/404 and destroys the socket.
+   * With `grant` (LUXOS_AUTH=required: the person's membership, checked by the caller) no token is read.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, roomId: string, grant?: RoomGrant): void;
+  /** Closes a person's connections to a room (their role changed or they were removed); they reconnect under the new role. */
+  disconnect(roomId: string, person: string, reason: string): void;
   /**
    * Changes a room's document on the server (loading it when no one is connected), waits until the
    * change is stored in the master, and answers what `fn` returned. Peers receive it like any update.
@@ -53,6 +58,12 @@ export interface RoomServer {
   isLoaded(roomId: string): boolean;
   /** Idempotent: closes every connection (1001), stores what is queued and frees the rooms. */
   close(): Promise<void>;
+}
+
+/** What a signed-in member may do in a room socket, decided by the policy before the upgrade. */
+export interface RoomGrant {
+  readonly role: RoomRole;
+  readonly person: string;
 }
 
 /** The token from `?token=` or, failing that, the first Sec-WebSocket-Protocol value. */
@@ -92,6 +103,8 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
   /** Rooms being unloaded: a new load waits until their queued updates are stored. */
   const unloading = new Map<string, Promise<void>>();
   const sockets = new Set<WebSocket>();
+  /** Connections opened with a grant, by room and person, so a role change can close them. */
+  const byPerson = new Map<string, Set<RoomPeer>>();
   let closing: Promise<void> | undefined;
 
   function acquire(id: string) {
@@ -124,7 +137,7 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
     else entry.timer = setTimeout(unload, evictAfterMs);
   }
 
-  function connect(ws: WebSocket, room: RoomDoc, role: RoomRole): void {
+  function connect(ws: WebSocket, room: RoomDoc, role: RoomRole, person?: string): void {
     sockets.add(ws);
     const bucket = new TokenBucket(options.rateBurst ?? RATE_BURST, options.ratePerSecond ?? RATE_PER_SECOND);
     let toldReadOnly = false;
@@ -141,11 +154,15 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
       },
     };
     room.peers.set(peer, new Set());
+    const personKey = person ? `${room.id}/${person}` : undefined;
+    if (personKey) byPerson.set(personKey, (byPerson.get(personKey) ?? new Set()).add(peer));
 
     ws.on("error", () => peer.close(CloseCode.malformed, "protocol error"));
     ws.on("close", () => {
       open = false;
       sockets.delete(ws);
+      if (personKey) byPerson.get(personKey)?.delete(peer);
+      if (personKey && byPerson.get(personKey)?.size === 0) byPerson.delete(personKey);
       const owned = room.peers.get(peer);
       room.peers.delete(peer);
       if (owned?.size) awarenessProtocol.removeAwarenessStates(room.awareness, [...owned], null);
@@ -200,10 +217,14 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
     if (states.length) peer.send(encodeAwareness(room.awareness, states));
   }
 
-  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, roomId: string): Promise<void> {
-    const { token } = tokenOf(req);
-    const check = verifyInvite(options.secret, token, roomId);
-    if (!check.ok) return refuse(socket, check.status, check.message);
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, roomId: string, grant: RoomGrant | undefined): Promise<void> {
+    let role: RoomRole;
+    if (grant) role = grant.role;
+    else {
+      const check = verifyInvite(options.secret, tokenOf(req).token, roomId);
+      if (!check.ok) return refuse(socket, check.status, check.message);
+      role = check.invite.role;
+    }
     if (closing) return refuse(socket, 503, "The server is shutting down; reconnect in a moment.");
     try {
       await options.rooms.get(roomId);
@@ -230,15 +251,15 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
     socket.once("close", () => !upgraded && release(roomId, loadedRoom));
     wss.handleUpgrade(req, socket, head, (ws) => {
       upgraded = true;
-      connect(ws, loadedRoom, check.invite.role);
+      connect(ws, loadedRoom, role, grant?.person);
       entry.pending--;
     });
   }
 
   return {
-    handleUpgrade(req, socket, head, roomId) {
+    handleUpgrade(req, socket, head, roomId, grant) {
       socket.on("error", () => socket.destroy());
-      upgrade(req, socket, head, roomId).catch((error: unknown) => {
+      upgrade(req, socket, head, roomId, grant).catch((error: unknown) => {
         onError(error);
         refuse(socket, 500, "The room could not be opened; it was logged. Try again.");
       });
@@ -261,6 +282,9 @@ export function createRoomServer(options: RoomServerOptions): RoomServer {
       } finally {
         release(roomId, room);
       }
+    },
+    disconnect(roomId, person, reason) {
+      for (const peer of byPerson.get(`${roomId}/${person}`) ?? []) peer.close(CloseCode.roleChanged, reason);
     },
     stats: () => ({ rooms: loaded.size, connections: sockets.size }),
     isLoaded: (roomId) => loaded.has(roomId),

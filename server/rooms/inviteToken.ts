@@ -57,3 +57,13 @@ export function verifyInvite(secret: Uint8Array, token: string | undefined, room
   if (payload.data.room !== room) return { ok: false, reason: "other-room", status: 403, message: "This invite opens another room, not this one." };
   return { ok: true, invite: payload.data };
 }
+
+/** The room an invite token names, unverified (verifyInvite checks it); "" when unreadable. */
+export function inviteRoom(token: string): string {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64url").toString("utf8"));
+    return typeof parsed === "object" && parsed !== null && "room" in parsed && typeof parsed.room === "string" ? parsed.room : "";
+  } catch {
+    return "";
+  }
+}

@@ -56,6 +56,8 @@ export const CloseCode = {
   docTooLarge: 4013,
   /** More messages than the per-connection rate allows. Reconnect slower. */
   rateLimited: 4029,
+  /** The person's role in the room changed or they were removed (LUXOS_AUTH=required). Reconnect: the new role applies. */
+  roleChanged: 4003,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

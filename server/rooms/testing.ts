@@ -21,11 +21,15 @@ export interface TestRoomServer {
   close(): Promise<void>;
 }
 
-export async function startTestRoomServer(store: MasterStore, options: Partial<RoomServerOptions> = {}): Promise<TestRoomServer> {
+export async function startTestRoomServer(
+  store: MasterStore,
+  options: Partial<RoomServerOptions> = {},
+  authorize?: Parameters<typeof handleRoomUpgrade>[4],
+): Promise<TestRoomServer> {
   const rooms = createRoomServer({ rooms: store.rooms, secret: TEST_SECRET, evictAfterMs: 50, ...options });
   const server = createServer((_req, res) => res.writeHead(404).end());
   server.on("upgrade", (req, socket, head) => {
-    if (!handleRoomUpgrade(req, socket, head, rooms)) socket.destroy();
+    if (!handleRoomUpgrade(req, socket, head, rooms, authorize)) socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;

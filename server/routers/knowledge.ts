@@ -2,6 +2,7 @@ import "../serverOnly";
 import { ASK_COMPOSE_TIMEOUT_MS, ANSWER_HITS } from "../../lib/knowledge/constants";
 import { knowledgeAskSchema, knowledgePullSchema, knowledgePushSchema, type KnowledgeAskOutput, type KnowledgeHit } from "../../lib/knowledge/contract";
 import { createDeterministicReasoner, type Passage } from "../../lib/reason";
+import type { AccessCheck } from "../auth/accessCheck";
 import { createMasterReasoner } from "../llm/masterReasoner";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
@@ -12,40 +13,63 @@ function passageOf(hit: KnowledgeHit): Passage {
   return { text: hit.text, source: `fact ${hit.fact} (${taught}; corroborated ${hit.corroboration}×)`, score: hit.similarity };
 }
 
+/** The items at least one of whose teachers the caller may read; the master's own knowledge is shared that way. */
+async function readableOnly<T>(access: AccessCheck, items: readonly T[], teachers: (item: T) => readonly string[]): Promise<T[]> {
+  const readable = await access.readable([...new Set(items.flatMap(teachers))]);
+  return items.filter((item) => teachers(item).some((soul) => readable.has(soul)));
+}
+
 /** What the master knows (M1, M5): beings teach it facts and ask it questions. */
 export const knowledgeRouter = createTRPCRouter({
   /** Stores facts exactly once per id; a near-duplicate corroborates the fact it repeats. */
-  push: publicProcedure.input(knowledgePushSchema).mutation(({ ctx, input }) => ctx.store.knowledge.push(input.facts)),
+  // NOTE: "person", then each fact's source: a person teaches only through beings they may run.
+  push: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(knowledgePushSchema)
+    .mutation(async ({ ctx, input }) => {
+      await ctx.access.requireBeings([...new Set(input.facts.map((f) => f.source))], "run");
+      return ctx.store.knowledge.push(input.facts);
+    }),
 
   /** The facts nearest a question with their provenance, and a short answer the master's reasoner composed from them. */
-  ask: publicProcedure.input(knowledgeAskSchema).query(async ({ ctx, input, signal }): Promise<KnowledgeAskOutput> => {
-    const started = performance.now();
-    const { compose, ...search } = input;
-    const hits = await ctx.store.knowledge.search(search);
-    const took = () => Math.round((performance.now() - started) * 100) / 100;
-    if (!compose || hits.length === 0) return { answer: "", answered_by: compose ? "nobody: no fact matched" : "", hits, took_ms: took() };
-    const question = input.text ?? "the question's vector";
-    const passages = hits.slice(0, ANSWER_HITS).map(passageOf);
-    const reasoner = createMasterReasoner(ctx.reasoning);
-    const timeout = AbortSignal.timeout(ASK_COMPOSE_TIMEOUT_MS);
-    try {
-      const answer = await reasoner.answer(question, passages, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-      return { answer: answer.text, answered_by: reasoner.id, hits, took_ms: took() };
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      const fallback = createDeterministicReasoner();
-      const answer = await fallback.answer(question, passages);
-      const why = error instanceof Error ? error.message : String(error);
-      return {
-        answer: answer.text,
-        answered_by: fallback.id,
-        note: `${reasoner.id} could not compose the answer (${why}); the deterministic reasoner did.`,
-        hits,
-        took_ms: took(),
-      };
-    }
-  }),
+  // NOTE: "person", and only facts the caller may read: taught by a being they may read (a room's facts: its members).
+  ask: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(knowledgeAskSchema)
+    .query(async ({ ctx, input, signal }): Promise<KnowledgeAskOutput> => {
+      const started = performance.now();
+      const { compose, ...search } = input;
+      const hits = await readableOnly(ctx.access, await ctx.store.knowledge.search(search), (h) => h.sources.map((s) => s.soul));
+      const took = () => Math.round((performance.now() - started) * 100) / 100;
+      if (!compose || hits.length === 0) return { answer: "", answered_by: compose ? "nobody: no fact matched" : "", hits, took_ms: took() };
+      const question = input.text ?? "the question's vector";
+      const passages = hits.slice(0, ANSWER_HITS).map(passageOf);
+      const reasoner = createMasterReasoner(ctx.reasoning);
+      const timeout = AbortSignal.timeout(ASK_COMPOSE_TIMEOUT_MS);
+      try {
+        const answer = await reasoner.answer(question, passages, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        return { answer: answer.text, answered_by: reasoner.id, hits, took_ms: took() };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const fallback = createDeterministicReasoner();
+        const answer = await fallback.answer(question, passages);
+        const why = error instanceof Error ? error.message : String(error);
+        return {
+          answer: answer.text,
+          answered_by: fallback.id,
+          note: `${reasoner.id} could not compose the answer (${why}); the deterministic reasoner did.`,
+          hits,
+          took_ms: took(),
+        };
+      }
+    }),
 
   /** Facts learned or changed since a cursor, so a micro-world learns what the master learned elsewhere. */
-  pull: publicProcedure.input(knowledgePullSchema).query(({ ctx, input }) => ctx.store.knowledge.pull(input)),
+  pull: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(knowledgePullSchema)
+    .query(async ({ ctx, input }) => {
+      const page = await ctx.store.knowledge.pull(input);
+      return { ...page, facts: await readableOnly(ctx.access, page.facts, (f) => f.sources) };
+    }),
 });

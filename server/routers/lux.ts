@@ -18,6 +18,7 @@ const CODE_OF: Record<FetchErrorReason, TRPCError["code"]> = {
 export const luxRouter = createTRPCRouter({
   /** `LOAD url`: fetches a page for a being (http/https, size and time limits, no private addresses unless allowed). */
   fetch: publicProcedure
+    .meta({ access: { kind: "person" } })
     .input(z.strictObject({ url: z.string().trim().min(1, "give a URL").max(4096, "a URL is at most 4096 characters") }))
     .mutation(async ({ ctx, input, signal }) => {
       try {

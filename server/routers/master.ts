@@ -5,7 +5,7 @@ import { VERSION } from "../version";
 
 /** What the master is and holds, for dashboards. */
 export const masterRouter = createTRPCRouter({
-  info: publicProcedure.query(async ({ ctx }) => ({
+  info: publicProcedure.meta({ access: { kind: "person" } }).query(async ({ ctx }) => ({
     store: ctx.store.kind,
     version: VERSION,
     counts: await ctx.store.stats(),

@@ -19,36 +19,39 @@ const CODE_OF: Record<LlmEndpointErrorReason, TRPCError["code"]> = {
 /** Reasoners the server can offer (M3.5): model folders for WebLLM, and the OpenAI-compatible endpoint behind it. */
 export const reasoningRouter = createTRPCRouter({
   /** Which reasoners can run, and why or why not. `probe: true` also checks that the endpoint answers. */
-  status: publicProcedure.input(z.strictObject({ probe: z.boolean().default(false) }).optional()).query(async ({ ctx, input }) => {
-    const { llm, modelsDir } = ctx.reasoning;
-    const listing = modelsDir ? await listModels(modelsDir) : undefined;
-    const ready = (listing?.models ?? []).filter((m) => m.has_config && m.libs.length > 0).map((m) => m.id);
-    const probe = llm && input?.probe ? await probeEndpoint(llm) : undefined;
-    const endpoint = llm ? describeEndpoint(llm.url) : null;
-    const webllmWhy = !modelsDir
-      ? "no models folder is configured"
-      : ready.length > 0
-        ? `weights on the server for ${ready.join(", ")}; the browser still needs a WebGPU adapter`
-        : `no model folder with mlc-chat-config.json and a .wasm library in ${modelsDir}. ${whereToPutWeights(modelsDir)}`;
-    const llmWhy = !llm
-      ? NOT_CONFIGURED
-      : probe && !probe.reachable
-        ? `LUXOS_LLM_URL is ${endpoint}, which ${probe.detail}`
-        : `LUXOS_LLM_URL is ${endpoint}${llm.model ? ` with model ${llm.model}` : ""}${probe ? ` (${probe.detail})` : ""}`;
-    return {
-      reasoners: [
-        { kind: "deterministic" as const, ok: true, why: "needs no model: plans from goal templates, answers from the passages it is given" },
-        { kind: "webllm" as const, ok: ready.length > 0, why: webllmWhy },
-        { kind: "openai_compatible" as const, ok: llm !== undefined && probe?.reachable !== false, why: llmWhy },
-      ],
-      llm: { configured: llm !== undefined, endpoint, model: llm?.model ?? null, reachable: probe ? probe.reachable : null },
-      models_dir: { path: modelsDir ?? null, exists: listing?.exists ?? false },
-      models: ready,
-    };
-  }),
+  status: publicProcedure
+    .meta({ access: { kind: "anyone" } })
+    .input(z.strictObject({ probe: z.boolean().default(false) }).optional())
+    .query(async ({ ctx, input }) => {
+      const { llm, modelsDir } = ctx.reasoning;
+      const listing = modelsDir ? await listModels(modelsDir) : undefined;
+      const ready = (listing?.models ?? []).filter((m) => m.has_config && m.libs.length > 0).map((m) => m.id);
+      const probe = llm && input?.probe ? await probeEndpoint(llm) : undefined;
+      const endpoint = llm ? describeEndpoint(llm.url) : null;
+      const webllmWhy = !modelsDir
+        ? "no models folder is configured"
+        : ready.length > 0
+          ? `weights on the server for ${ready.join(", ")}; the browser still needs a WebGPU adapter`
+          : `no model folder with mlc-chat-config.json and a .wasm library in ${modelsDir}. ${whereToPutWeights(modelsDir)}`;
+      const llmWhy = !llm
+        ? NOT_CONFIGURED
+        : probe && !probe.reachable
+          ? `LUXOS_LLM_URL is ${endpoint}, which ${probe.detail}`
+          : `LUXOS_LLM_URL is ${endpoint}${llm.model ? ` with model ${llm.model}` : ""}${probe ? ` (${probe.detail})` : ""}`;
+      return {
+        reasoners: [
+          { kind: "deterministic" as const, ok: true, why: "needs no model: plans from goal templates, answers from the passages it is given" },
+          { kind: "webllm" as const, ok: ready.length > 0, why: webllmWhy },
+          { kind: "openai_compatible" as const, ok: llm !== undefined && probe?.reachable !== false, why: llmWhy },
+        ],
+        llm: { configured: llm !== undefined, endpoint, model: llm?.model ?? null, reachable: probe ? probe.reachable : null },
+        models_dir: { path: modelsDir ?? null, exists: listing?.exists ?? false },
+        models: ready,
+      };
+    }),
 
   /** The model folders in LUXOS_MODELS_DIR: id, size, whether WebLLM's config and libraries are there. */
-  models: publicProcedure.query(async ({ ctx }) => {
+  models: publicProcedure.meta({ access: { kind: "person" } }).query(async ({ ctx }) => {
     const { modelsDir } = ctx.reasoning;
     if (!modelsDir) return { dir: null, exists: false, models: [], hint: "no models folder is configured" };
     const listing = await listModels(modelsDir);
@@ -56,12 +59,16 @@ export const reasoningRouter = createTRPCRouter({
   }),
 
   /** One chat completion from the OpenAI-compatible endpoint, server-side so its key never reaches the browser. */
-  complete: publicProcedure.input(completeInputSchema).mutation(async ({ ctx, input, signal }) => {
-    try {
-      return await chatCompletion(ctx.reasoning.llm, input, signal ? { signal } : {});
-    } catch (error) {
-      if (error instanceof LlmEndpointError) throw new TRPCError({ code: CODE_OF[error.reason], message: error.message, cause: error });
-      throw error;
-    }
-  }),
+  // NOTE: "person": it spends the server's LLM key, so a signed-in person only.
+  complete: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(completeInputSchema)
+    .mutation(async ({ ctx, input, signal }) => {
+      try {
+        return await chatCompletion(ctx.reasoning.llm, input, signal ? { signal } : {});
+      } catch (error) {
+        if (error instanceof LlmEndpointError) throw new TRPCError({ code: CODE_OF[error.reason], message: error.message, cause: error });
+        throw error;
+      }
+    }),
 });

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { PeopleMenu } from "../people/PeopleMenu";
 import { StoreBadge } from "./StoreBadge";
 
 const LINKS = [
@@ -43,8 +44,9 @@ export function NavBar() {
             );
           })}
         </ul>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-3">
           <StoreBadge />
+          <PeopleMenu />
         </div>
       </nav>
     </header>

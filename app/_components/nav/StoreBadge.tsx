@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { errorCode } from "../../_lib/errorMessage";
 import { useTRPC } from "../../_trpc/client";
 
 /** How often the badge asks the master for its counts. */
@@ -13,6 +14,8 @@ export function StoreBadge() {
   if (info.isPending) {
     return <span className="h-7 w-40 animate-pulse rounded-full bg-slate-200/80" aria-label="Loading status" data-testid="store-badge-loading" />;
   }
+  // NOTE: signed out of a team server: the master answers, it just tells nothing until sign-in.
+  if (info.isError && errorCode(info.error) === "UNAUTHORIZED") return null;
   if (info.isError) {
     return (
       <button

@@ -2,14 +2,17 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { errorMessage } from "../../_lib/errorMessage";
 import { loadRoomToken, saveRoomToken } from "../../_rooms/roomTokens";
 import { useRoom } from "../../_rooms/useRoom";
 import { useSwarm } from "../../_swarm/useSwarm";
+import { useMe } from "../people/useMe";
 import { useTRPC } from "../../_trpc/client";
 import { PageHeader } from "../ui/PageHeader";
 import { ChatPanel } from "./ChatPanel";
 import { ConnectionBadge } from "./ConnectionBadge";
 import { InvitePanel } from "./InvitePanel";
+import { MembersPanel } from "./MembersPanel";
 import { MissionBoard } from "./MissionBoard";
 import { NotesPanel } from "./NotesPanel";
 import { PresenceBar } from "./PresenceBar";
@@ -18,12 +21,21 @@ import { RosterPanel } from "./RosterPanel";
 /** A room: presence, roster, mission board and chat, live over Yjs and kept offline in IndexedDB. */
 export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: string | null }) {
   const trpc = useTRPC();
-  const [token, setToken] = useState<string | null>(null);
+  const me = useMe();
+  const required = me.data?.mode === "required";
+  const [held, setHeld] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
   useEffect(() => {
-    setToken(urlToken ?? loadRoomToken(roomId)?.token ?? null);
+    setHeld(urlToken ?? loadRoomToken(roomId)?.token ?? null);
     setReady(true);
   }, [roomId, urlToken]);
+  // NOTE: on a team server membership decides, so the socket token always comes fresh from rooms.access; locally a held link wins.
+  const access = useQuery({
+    ...trpc.rooms.access.queryOptions({ room: roomId }),
+    retry: false,
+    enabled: ready && me.data !== undefined && (required || !held),
+  });
+  const token = required ? (access.data?.token ?? null) : (held ?? access.data?.token ?? null);
   const info = useQuery({ ...trpc.rooms.get.queryOptions({ room: roomId }), retry: false });
   const { connection, state, room, person, mine, addBeing, removeBeing, agentErrors } = useRoom(roomId, token);
   const { beings: swarm } = useSwarm();
@@ -36,12 +48,12 @@ export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: strin
   const readOnly = state.role === "viewer" || state.status === "refused";
   const title = info.data?.name ?? "Room";
 
-  if (ready && !token) {
+  if (ready && !token && (access.isError || (!required && access.isFetched && !access.data))) {
     return (
       <>
         <PageHeader title={title} />
         <div role="alert" data-testid="room-refused" className="rounded-xl border border-amber-200 bg-amber-50 p-5 text-sm text-amber-900">
-          You hold no invite to this room. Open the invite link its owner sent you, or go back to{" "}
+          {access.error ? `${errorMessage(access.error)} ` : "You hold no invite to this room. "}Open the invite link its owner sent you, or go back to{" "}
           <Link href="/rooms" className="underline">
             Rooms
           </Link>
@@ -99,7 +111,8 @@ export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: strin
               onAdd={addBeing}
               onRemove={removeBeing}
             />
-            {!readOnly && <InvitePanel roomId={roomId} />}
+            {required && <MembersPanel roomId={roomId} canManage={access.data?.member_role === "owner"} me={me.data?.person?.soul ?? null} />}
+            {(required ? access.data?.member_role === "owner" : !readOnly) && <InvitePanel roomId={roomId} />}
             <NotesPanel connection={connection} notes={room.notes} readOnly={readOnly} />
           </div>
         </div>

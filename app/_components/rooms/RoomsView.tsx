@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorMessage } from "../../_lib/errorMessage";
 import { heldRooms, saveRoomToken, type StoredInvite } from "../../_rooms/roomTokens";
 import { loadLocalPerson } from "../../_rooms/localPerson";
+import { useMe } from "../people/useMe";
 import { useTRPC } from "../../_trpc/client";
 import { Button } from "../ui/Button";
 import { ErrorBox } from "../ui/ErrorBox";
@@ -20,6 +21,7 @@ export function RoomsView() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const rooms = useQuery(trpc.rooms.list.queryOptions());
+  const me = useMe();
   const [held, setHeld] = useState<Record<string, StoredInvite>>({});
   const [name, setName] = useState("");
   useEffect(() => setHeld(heldRooms()), []);
@@ -44,9 +46,11 @@ export function RoomsView() {
         description="Share a live swarm with your team: presence, a mission board the master and your beings work on, and chat across browsers."
       />
       <div className="grid gap-6">
-        <Panel title="You in rooms" description="Others see this name and colour next to you. It stays in this browser.">
-          <PersonSettings />
-        </Panel>
+        {me.data?.mode !== "required" && (
+          <Panel title="You in rooms" description="Others see this name and colour next to you. It stays in this browser.">
+            <PersonSettings />
+          </Panel>
+        )}
         <Panel title="New room" description="You get an editor link to it; invite others from inside the room.">
           <form onSubmit={submit} className="flex flex-wrap gap-2">
             <input
@@ -65,7 +69,7 @@ export function RoomsView() {
           </form>
           {create.error && <p className="mt-2 text-sm text-rose-700">{errorMessage(create.error)}</p>}
         </Panel>
-        <Panel title="All rooms" description="Open a room you hold an invite to; for the others, ask their owner for an invite link.">
+        <Panel title="Your rooms" description="The rooms you are a member of; for others, ask their owner for an invite link.">
           {rooms.error && <ErrorBox error={rooms.error} onRetry={() => void rooms.refetch()} />}
           {rooms.data && rooms.data.items.length === 0 && <p className="text-sm text-slate-500">No rooms yet. Create the first one above.</p>}
           <ul className="divide-y divide-slate-100" data-testid="rooms-list">
@@ -89,7 +93,13 @@ export function RoomsView() {
                       Open as {invite.role}
                     </Link>
                   ) : (
-                    <span className="text-xs text-slate-400">{expired ? "your invite expired: ask for a new link" : "needs an invite link"}</span>
+                    <Link
+                      href={`/rooms/${room.id}`}
+                      className="rounded-lg bg-indigo-50 px-3 py-1.5 text-xs font-medium text-indigo-700 hover:bg-indigo-100"
+                      data-testid="room-open"
+                    >
+                      Open as {room.role}
+                    </Link>
                   )}
                 </li>
               );

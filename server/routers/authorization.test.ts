@@ -1,0 +1,294 @@
+/**
+ * The authorization matrix (issue 10): every procedure of appRouter, called on a team server
+ * (LUXOS_AUTH=required) as anonymous, another person, a room viewer, a room editor and the owner,
+ * compared with the table below. A procedure without a row fails the test: add one.
+ *
+ * A row: `"path": [input builder, "anon other viewer editor owner"]`, where each outcome is `ok`,
+ * `U` (UNAUTHORIZED: sign in), `F` (FORBIDDEN: a missing permission) or another tRPC error code
+ * the procedure answers once the caller passed (NOT_FOUND, BAD_REQUEST, …). A second row for the
+ * same procedure is named `path#variant`. Builders run once per caller, so a destructive call gets
+ * fresh things to destroy.
+ */
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../lib/auth/policy";
+import { coreSoul } from "../../lib/coreBeings";
+import { createEvent } from "../../lib/events/createEvent";
+import { createAuthService, personPrincipal, type AuthService } from "../auth/createAuthService";
+import { createRoomSocketGate } from "../auth/roomSocketGate";
+import type { Person } from "../db/identity";
+import { openStore } from "../db/openStore";
+import type { MasterStore } from "../db/store";
+import { createRoomServer, type RoomServer } from "../rooms/createRoomServer";
+import { signInvite } from "../rooms/inviteToken";
+import { TEST_SECRET } from "../rooms/testing";
+import { appRouter, createCaller } from "../root";
+import { createContext } from "../trpc";
+
+const CALLERS = ["anon", "other", "viewer", "editor", "owner"] as const;
+type CallerName = (typeof CALLERS)[number];
+
+interface World {
+  people: Record<Exclude<CallerName, "anon">, Person>;
+  /** The room: owner owns it, viewer and editor are members with those roles; other is no member. */
+  room: string;
+  /** A second room the owner owns, whose invites the callers accept. */
+  lobby: string;
+  /** Beings of the room, linked a → b. */
+  a: string;
+  b: string;
+  rel: string;
+  /** The owner's own being, in no room. */
+  mine: string;
+  /** A genesis being of the room. */
+  coded: string;
+  fresh: {
+    being(): Promise<string>;
+    rel(): Promise<string>;
+    member(): Promise<string>;
+    invite(room?: string): Promise<{ token: string; id: string }>;
+  };
+}
+
+type Row = [input: (w: World) => unknown, outcomes: string];
+
+const event = (source: string) => createEvent({ type: "test.ping", source, data: {} });
+const fact = (source: string) => ({ id: crypto.randomUUID(), text: "the room's shared fact", source });
+
+/** THE TABLE. Outcomes for: anon other viewer editor owner. */
+const MATRIX: Record<string, Row> = {
+  "beings.create": [() => ({ genesis: { name: "Mine" } }), "U ok ok ok ok"],
+  "beings.create#in-room": [(w) => ({ genesis: { name: "Shared", room: w.room } }), "U F F ok ok"],
+  "beings.createMany": [() => ({ beings: [{ genesis: { name: "One" } }] }), "U ok ok ok ok"],
+  "beings.get": [(w) => ({ soul: w.a }), "U F ok ok ok"],
+  "beings.get#personal": [(w) => ({ soul: w.mine }), "U F F F ok"],
+  "beings.get#core": [() => ({ soul: coreSoul("Kernel") }), "U ok ok ok ok"],
+  "beings.update": [(w) => ({ soul: w.a, attributes: { touched: true } }), "U F F ok ok"],
+  "beings.delete": [(w) => w.fresh.being().then((soul) => ({ soul })), "U F F F ok"],
+  "beings.list": [() => ({}), "U ok ok ok ok"],
+
+  "relationships.create": [(w) => ({ source_soul: w.a, target_soul: w.b, tags: ["knows"] }), "U F F ok ok"],
+  "relationships.createMany": [(w) => ({ relationships: [{ source_soul: w.a, target_soul: w.b }] }), "U F F ok ok"],
+  "relationships.get": [(w) => ({ id: w.rel }), "U F ok ok ok"],
+  "relationships.delete": [(w) => w.fresh.rel().then((id) => ({ id })), "U F F ok ok"],
+  "relationships.list": [() => ({}), "U ok ok ok ok"],
+  "relationships.neighbors": [(w) => ({ soul: w.a }), "U F ok ok ok"],
+  "relationships.path": [(w) => ({ from: w.a, to: w.b }), "U F ok ok ok"],
+
+  "master.info": [() => undefined, "U ok ok ok ok"],
+  "reasoning.status": [() => ({}), "ok ok ok ok ok"],
+  "reasoning.models": [() => undefined, "U ok ok ok ok"],
+  "reasoning.complete": [
+    () => ({ messages: [{ role: "user", content: "hi" }] }),
+    "U PRECONDITION_FAILED PRECONDITION_FAILED PRECONDITION_FAILED PRECONDITION_FAILED",
+  ],
+
+  "rooms.create": [() => ({ name: "Another" }), "U ok ok ok ok"],
+  "rooms.list": [() => ({}), "U ok ok ok ok"],
+  "rooms.get": [(w) => ({ room: w.room }), "U F ok ok ok"],
+  "rooms.access": [(w) => ({ room: w.room }), "U F ok ok ok"],
+  "rooms.members": [(w) => ({ room: w.room }), "U F ok ok ok"],
+  "rooms.setRole": [(w) => w.fresh.member().then((person) => ({ room: w.room, person, role: "editor" })), "U F F F ok"],
+  "rooms.removeMember": [(w) => w.fresh.member().then((person) => ({ room: w.room, person })), "U F F F ok"],
+  "rooms.invite": [(w) => ({ room: w.room, role: "viewer" }), "U F F F ok"],
+  "rooms.invites": [(w) => ({ room: w.room }), "U F F F ok"],
+  "rooms.revokeInvite": [(w) => w.fresh.invite().then(({ id }) => ({ room: w.room, id })), "U F F F ok"],
+  "rooms.acceptInvite": [(w) => w.fresh.invite(w.lobby).then(({ token }) => ({ token })), "U ok ok ok ok"],
+  "rooms.checkInvite": [(w) => w.fresh.invite().then(({ token }) => ({ room: w.room, token })), "ok ok ok ok ok"],
+  "rooms.postMission": [(w) => ({ room: w.room, title: "Ship it" }), "U F F ok ok"],
+
+  "lux.fetch": [() => ({ url: "not a url" }), "U BAD_REQUEST BAD_REQUEST BAD_REQUEST BAD_REQUEST"],
+  "events.push": [(w) => ({ events: [event(w.a)] }), "U F F ok ok"],
+  // NOTE: only the server's owner speaks as the master; the "owner" column owns the room, not the server.
+  "events.push#as-master": [() => ({ events: [event("master")] }), "U F F F F"],
+  "knowledge.push": [(w) => ({ facts: [fact(w.a)] }), "U F F ok ok"],
+  "knowledge.ask": [() => ({ text: "shared fact" }), "U ok ok ok ok"],
+  "knowledge.pull": [() => ({}), "U ok ok ok ok"],
+
+  "genesis.create": [() => ({ name: "Coded", source: "def run():\n    return 1\n" }), "U ok ok ok ok"],
+  "genesis.get": [(w) => ({ soul: w.coded }), "U F ok ok ok"],
+  "genesis.evolve": [(w) => ({ soul: w.coded, source: "def run():\n    return 2\n", dry_run: true }), "U F F ok ok"],
+  "genesis.reconstruct": [(w) => ({ soul: w.coded, version: 1 }), "U F ok ok ok"],
+  "genesis.diff": [(w) => ({ a: { soul: w.coded, version: 1 }, b: { soul: w.coded, version: 1 } }), "U F ok ok ok"],
+  "genesis.diff#other-side": [(w) => ({ a: { soul: w.coded, version: 1 }, b: { soul: w.mine, version: 1 } }), "U F F F NOT_FOUND"],
+  "genesis.lineage": [(w) => ({ soul: w.coded }), "U F ok ok ok"],
+  "genesis.export": [(w) => ({ soul: w.coded }), "U F ok ok ok"],
+  "genesis.import": [(w) => exportOf(w).then((file) => ({ file, new_soul_if_taken: true })), "U ok ok ok ok"],
+
+  "auth.me": [() => undefined, "ok ok ok ok ok"],
+  "auth.invite": [(w) => w.fresh.invite().then(({ token }) => ({ token })), "ok ok ok ok ok"],
+  "auth.registerOptions": [(w) => w.fresh.invite().then(({ token }) => ({ name: "Newcomer", invite: token })), "ok ok ok ok ok"],
+  "auth.registerOptions#no-invite": [() => ({ name: "Gatecrasher" }), "F F F F F"],
+  "auth.register": [() => ({ response: fakeCredential() }), "BAD_REQUEST BAD_REQUEST BAD_REQUEST BAD_REQUEST BAD_REQUEST"],
+  "auth.signInOptions": [() => undefined, "ok ok ok ok ok"],
+  "auth.signIn": [() => ({ response: fakeCredential() }), "BAD_REQUEST BAD_REQUEST BAD_REQUEST BAD_REQUEST BAD_REQUEST"],
+  "auth.signOut": [() => undefined, "U ok ok ok ok"],
+  "auth.updateMe": [() => ({ colour: "#10b981" }), "U ok ok ok ok"],
+  "auth.passkeys": [() => undefined, "U ok ok ok ok"],
+  "auth.addPasskeyOptions": [() => undefined, "U ok ok ok ok"],
+  "auth.addPasskey": [() => ({ response: fakeCredential() }), "U BAD_REQUEST BAD_REQUEST BAD_REQUEST BAD_REQUEST"],
+  "auth.revokePasskey": [() => ({ id: "bm90LWEta2V5" }), "U NOT_FOUND NOT_FOUND NOT_FOUND NOT_FOUND"],
+};
+
+function fakeCredential() {
+  const clientDataJSON = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge: "never-issued", origin: "http://localhost:3000" })).toString(
+    "base64url",
+  );
+  return { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON, authenticatorData: "", signature: "" }, clientExtensionResults: {} };
+}
+
+let exported: Promise<unknown> | undefined;
+let exportStore: MasterStore;
+function exportOf(w: World): Promise<unknown> {
+  return (exported ??= exportStore.genesis.export(w.coded));
+}
+
+function outcomeOf(result: PromiseSettledResult<unknown>): string {
+  if (result.status === "fulfilled") return "ok";
+  const error: unknown = result.reason;
+  if (!(error instanceof TRPCError)) throw error;
+  return error.code === "UNAUTHORIZED" ? "U" : error.code === "FORBIDDEN" ? "F" : error.code;
+}
+
+describe("authorization matrix (LUXOS_AUTH=required)", () => {
+  let store: MasterStore;
+  let world: World;
+  let service: AuthService;
+  let roomServer: RoomServer;
+  const principals = {} as Record<CallerName, { principal: Principal; person: Person | null }>;
+
+  const callerFor = (who: CallerName) =>
+    createCaller(
+      createContext(store, {
+        roomSecret: TEST_SECRET,
+        roomServer,
+        auth: { mode: "required", ...principals[who], sessionToken: undefined, ip: who, service, addHeader: () => undefined },
+      }),
+    );
+
+  beforeAll(async () => {
+    store = exportStore = await openStore({ kind: "pglite" });
+    service = createAuthService(store, { mode: "required", origin: "http://localhost:3000", rpId: "localhost", secure: false });
+    roomServer = createRoomServer({ rooms: store.rooms, secret: TEST_SECRET });
+    const id = store.identity;
+    const people = {
+      owner: await id.createPerson({ name: "Olive", serverOwner: false }),
+      viewer: await id.createPerson({ name: "Vic", serverOwner: false }),
+      editor: await id.createPerson({ name: "Eda", serverOwner: false }),
+      other: await id.createPerson({ name: "Otto", serverOwner: false }),
+    };
+    principals.anon = { principal: { kind: "anonymous" }, person: null };
+    for (const who of ["owner", "viewer", "editor", "other"] as const) principals[who] = { principal: personPrincipal(people[who]), person: people[who] };
+    // NOTE: the owner here owns the room, not the server: the server's owner may do anything, which would test nothing.
+    const asOwner = callerFor("owner");
+    const room = (await asOwner.rooms.create({ name: "Studio" })).id;
+    const lobby = (await asOwner.rooms.create({ name: "Lobby" })).id;
+    await id.setRole(room, people.viewer.soul, "viewer");
+    await id.setRole(room, people.editor.soul, "editor");
+    const inRoom = async (name: string) => (await asOwner.beings.create({ genesis: { name, room } })).soul;
+    const a = await inRoom("A");
+    const b = await inRoom("B");
+    const rel = (await asOwner.relationships.create({ source_soul: a, target_soul: b })).id;
+    const mine = (await asOwner.beings.create({ genesis: { name: "Olive's own" } })).soul;
+    const coded = (await asOwner.genesis.create({ name: "Room code", source: "def run():\n    return 0\n" })).soul;
+    await id.setHolder([coded], { person: people.owner.soul, room });
+    world = {
+      people,
+      room,
+      lobby,
+      a,
+      b,
+      rel,
+      mine,
+      coded,
+      fresh: {
+        being: () => inRoom("Doomed"),
+        rel: async () => (await asOwner.relationships.create({ source_soul: a, target_soul: b, tags: ["doomed"] })).id,
+        member: async () => {
+          const person = await id.createPerson({ name: "Temp", serverOwner: false });
+          await id.setRole(room, person.soul, "viewer");
+          return person.soul;
+        },
+        invite: async (where = room) => {
+          const { token, invite } = signInvite(TEST_SECRET, where, "viewer", 3600);
+          await id.recordInvite({ token, room: where, role: "viewer", createdBy: people.owner.soul, expiresAt: new Date(invite.exp) });
+          const pending = await id.pendingInvites(where);
+          return { token, id: pending[0]!.id };
+        },
+      },
+    };
+  });
+  afterAll(async () => {
+    await roomServer.close();
+    await store.close();
+  });
+
+  it("has a row for every procedure, and no row for a procedure that does not exist", () => {
+    const procedures = Object.keys(appRouter._def.procedures).sort();
+    const rows = [...new Set(Object.keys(MATRIX).map((k) => k.split("#")[0]!))].sort();
+    expect(
+      procedures.filter((p) => !rows.includes(p)),
+      "procedures without a row in MATRIX",
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => !procedures.includes(r)),
+      "rows for procedures that do not exist",
+    ).toEqual([]);
+  });
+
+  it.each(Object.entries(MATRIX))("%s answers each caller as the table says", async (path, [input, expected]) => {
+    const got: string[] = [];
+    for (const who of CALLERS) {
+      const procedure = path
+        .split("#")[0]!
+        .split(".")
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], callerFor(who)) as (i: unknown) => Promise<unknown>;
+      const [result] = await Promise.allSettled([Promise.resolve(input(world)).then((i) => procedure(i))]);
+      got.push(outcomeOf(result));
+    }
+    expect(got.join(" ")).toBe(expected);
+  });
+
+  it("tells a caller which permission is missing", async () => {
+    await expect(callerFor("viewer").beings.update({ soul: world.a, attributes: {} })).rejects.toThrow(
+      /You are a viewer in this being's room; to edit being .* you need the editor role/,
+    );
+    await expect(callerFor("other").rooms.get({ room: world.room })).rejects.toThrow(/You are not a member of room .*; this needs the viewer role/);
+    await expect(callerFor("anon").beings.list({})).rejects.toThrow(/Sign in first/);
+  });
+
+  it("scopes lists and search to what the caller may read", async () => {
+    const souls = async (who: CallerName) => (await callerFor(who).beings.list({ limit: 200 })).items.map((b) => b.soul);
+    expect(await souls("viewer")).toEqual(expect.arrayContaining([world.a, world.b]));
+    expect(await souls("other")).not.toContain(world.a);
+    expect(await souls("viewer")).not.toContain(world.mine);
+    expect((await callerFor("other").rooms.list({})).items.map((r) => r.id)).not.toContain(world.room);
+    expect((await callerFor("viewer").rooms.list({})).items).toEqual(expect.arrayContaining([expect.objectContaining({ id: world.room, role: "viewer" })]));
+    // the room's knowledge: taught by a room being, readable by its members only
+    await callerFor("editor").knowledge.push({ facts: [{ id: crypto.randomUUID(), text: "the kiln runs at 1200 degrees", source: world.a }] });
+    const ask = async (who: CallerName) => (await callerFor(who).knowledge.ask({ text: "kiln temperature", k: 20 })).hits.map((h) => h.text);
+    expect(await ask("viewer")).toContain("the kiln runs at 1200 degrees");
+    expect(await ask("other")).not.toContain("the kiln runs at 1200 degrees");
+    expect((await callerFor("other").knowledge.pull({})).facts.map((f) => f.text)).not.toContain("the kiln runs at 1200 degrees");
+  });
+
+  it("keeps a room's last owner, and lets an owner promote and demote", async () => {
+    const asOwner = callerFor("owner");
+    await expect(asOwner.rooms.setRole({ room: world.room, person: world.people.owner.soul, role: "viewer" })).rejects.toThrow(/at least one owner/);
+    const person = await world.fresh.member();
+    await asOwner.rooms.setRole({ room: world.room, person, role: "editor" });
+    expect((await asOwner.rooms.members({ room: world.room })).items.find((m) => m.person === person)?.role).toBe("editor");
+  });
+
+  it("opens a room socket as the table says (anon other viewer editor owner)", async () => {
+    const gate = createRoomSocketGate(service, store);
+    const got: string[] = [];
+    for (const who of CALLERS) {
+      const person = principals[who].person;
+      const cookie = person ? `luxos_session=${(await store.identity.createSession(person.soul, 60_000)).token}` : "";
+      const decision = await gate({ headers: { cookie }, socket: { remoteAddress: `socket-${who}` } } as never, world.room);
+      got.push(decision.ok ? (decision.grant?.role ?? "token") : String(decision.status));
+    }
+    expect(got.join(" ")).toBe("401 403 viewer editor editor");
+  });
+});
