@@ -8,6 +8,7 @@ import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
 import { roomsRouter } from "./routers/rooms";
+import { timelineRouter } from "./routers/timeline";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The whole tRPC API, one router per domain. */
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   knowledge: knowledgeRouter,
   genesis: genesisRouter,
+  timeline: timelineRouter,
 });
 
 export type AppRouter = typeof appRouter;
