@@ -40,7 +40,8 @@ export const timelineFilterSchema = z.strictObject({
   /** Events before this time. */
   to: isoTime.optional(),
 });
-export type TimelineFilter = z.infer<typeof timelineFilterSchema>;
+/** A filter as the store takes it (the router has parsed and lower-cased it). */
+export type TimelineFilter = z.input<typeof timelineFilterSchema>;
 
 /** A page of the timeline, newest first: pass the answer's `next_before` as `before` for the next page. */
 export const timelineQuerySchema = timelineFilterSchema.extend({

@@ -144,8 +144,9 @@ describe.each(testBackends())("time travel on $name", (backend) => {
     const rng = createRandom(5);
     const recorded: { seq: number; view: RoomView }[] = [];
     for (let i = 0; i < 60; i++) {
-      if (rng.bool(0.5)) doc.getArray("messages").push([{ id: `m${i}`, text: `hello ${i}` }]);
-      else if (rng.bool(0.5)) doc.getMap("missions").set(`mission-${rng.int(0, 3)}`, { title: `t${i}` });
+      const roll = rng.next();
+      if (roll < 0.5) doc.getArray("messages").push([{ id: `m${i}`, text: `hello ${i}` }]);
+      else if (roll < 0.75) doc.getMap("missions").set(`mission-${rng.int(0, 3)}`, { title: `t${i}` });
       else doc.getText("notes").insert(0, `n${i} `);
       let seq = 0;
       for (const u of updates.splice(0)) seq = await store.rooms.appendUpdate(room.id, u);

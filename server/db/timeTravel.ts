@@ -103,7 +103,7 @@ export function roomView(doc: Y.Doc): RoomView {
     claims: t.claims.toJSON(),
     outcomes: t.outcomes.toJSON(),
     messages: t.messages.toJSON(),
-    notes: t.notes.toString(),
+    notes: t.notes.toJSON(),
   };
 }
 
