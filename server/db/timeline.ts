@@ -77,7 +77,7 @@ export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): Timeline
     const where = filterWhere(filter);
     if (bound !== undefined) where.add((p) => `seq ${order === "desc" ? "<" : ">"} ${p(bound)}`);
     return q.query<TimelineEvent>(
-      `SELECT seq::float8 AS seq, envelope AS event FROM events ${where.sql} ORDER BY seq ${order.toUpperCase()} LIMIT ${limit}`,
+      `SELECT seq::float8 AS seq, envelope AS event FROM events ${where.sql} ORDER BY events.seq ${order.toUpperCase()} LIMIT ${limit}`,
       where.params,
     );
   };
@@ -98,7 +98,7 @@ export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): Timeline
     },
 
     trace: (traceid) =>
-      q.query<TimelineEvent>(`SELECT seq::float8 AS seq, envelope AS event FROM events WHERE traceid = $1 ORDER BY seq LIMIT ${MAX_TRACE_EVENTS}`, [traceid]),
+      q.query<TimelineEvent>(`SELECT seq::float8 AS seq, envelope AS event FROM events WHERE traceid = $1 ORDER BY events.seq LIMIT ${MAX_TRACE_EVENTS}`, [traceid]),
 
     async head() {
       const [row] = await q.query<{ seq: number | null }>("SELECT max(seq)::float8 AS seq FROM events");
