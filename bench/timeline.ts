@@ -171,7 +171,9 @@ async function query(store: MasterStore, cfg: Config, log: Log) {
     raw.push(rawMs);
   }
   const p50 = quantile(all, 0.5);
-  log(`timeline queries at ${cfg.events} events: p50 ${p50.toFixed(2)} ms, p95 ${quantile(all, 0.95).toFixed(2)} ms (raw page p50 ${quantile(raw, 0.5).toFixed(2)} ms)`);
+  log(
+    `timeline queries at ${cfg.events} events: p50 ${p50.toFixed(2)} ms, p95 ${quantile(all, 0.95).toFixed(2)} ms (raw page p50 ${quantile(raw, 0.5).toFixed(2)} ms)`,
+  );
   return {
     metrics: {
       timeline_query_p50_ms: p50,
@@ -188,7 +190,11 @@ const md5Hex = (text: string) => createHash("md5").update(text).digest("hex");
 
 async function journalCost(store: MasterStore, cfg: Config, log: Log) {
   const rng = createRandom(21);
-  const results: Record<string, { on: number[]; off: number[] }> = { create_many: { on: [], off: [] }, facts: { on: [], off: [] }, update: { on: [], off: [] } };
+  const results: Record<string, { on: number[]; off: number[] }> = {
+    create_many: { on: [], off: [] },
+    facts: { on: [], off: [] },
+    update: { on: [], off: [] },
+  };
   const texts = factTexts(cfg.costBatches * 2 * 500, 77);
   const source = (await store.beings.create(beingCreateSchema.parse({ genesis: { name: "Teacher" } }))).soul;
   const targets = await store.beings.createMany(Array.from({ length: 200 }, (_, i) => beingCreateSchema.parse({ genesis: { name: `target-${i}` } })));
@@ -199,17 +205,25 @@ async function journalCost(store: MasterStore, cfg: Config, log: Log) {
     await journal(store, on);
     const side = on ? "on" : "off";
     const beings = Array.from({ length: 5_000 }, (_, i) =>
-      beingCreateSchema.parse({ genesis: { name: `b-${b}-${i}` }, tags: [rng.pick(["a", "b", "c"])], energy_level: rng.int(0, 99), attributes: { kind: rng.int(0, 7), grp: `g${rng.int(0, 19)}` } }),
+      beingCreateSchema.parse({
+        genesis: { name: `b-${b}-${i}` },
+        tags: [rng.pick(["a", "b", "c"])],
+        energy_level: rng.int(0, 99),
+        attributes: { kind: rng.int(0, 7), grp: `g${rng.int(0, 19)}` },
+      }),
     );
     const [, createMs] = await timed(() => store.beings.createMany(beings));
     results["create_many"]![side].push(beings.length / (createMs / 1000));
     const facts = knowledgePushSchema.parse({
-      facts: texts.slice(t, (t += 500)).map((text) => ({ id: crypto.randomUUID(), text, embedding: Array.from(hashEmbed(text)), source, branch: "main", confidence: 0.8 })),
+      facts: texts
+        .slice(t, (t += 500))
+        .map((text) => ({ id: crypto.randomUUID(), text, embedding: Array.from(hashEmbed(text)), source, branch: "main", confidence: 0.8 })),
     }).facts;
     const [, factMs] = await timed(() => store.knowledge.push(facts));
     results["facts"]![side].push(facts.length / (factMs / 1000));
     const [, updateMs] = await timed(async () => {
-      for (let i = 0; i < 200; i++) await store.beings.update(beingUpdateSchema.parse({ soul: targets[i]!, energy_level: rng.int(0, 99), attributes: { n: i } }));
+      for (let i = 0; i < 200; i++)
+        await store.beings.update(beingUpdateSchema.parse({ soul: targets[i]!, energy_level: rng.int(0, 99), attributes: { n: i } }));
     });
     results["update"]![side].push(200 / (updateMs / 1000));
   }

@@ -10,7 +10,13 @@ test("the timeline draws a being's events and trace, scrubs its record back, res
   const decision = createEvent({
     type: "being.decision",
     source: being.soul,
-    data: { layer: "supervision", decision: "tidy the garden", rationale: "the goal is overdue", alternatives: [{ option: "rest", reason: "tired" }], confidence: 0.8 },
+    data: {
+      layer: "supervision",
+      decision: "tidy the garden",
+      rationale: "the goal is overdue",
+      alternatives: [{ option: "rest", reason: "tired" }],
+      confidence: 0.8,
+    },
   });
   const step = createEvent({ type: "lux.step", source: being.soul, trace: traceOf(decision), data: { line: 2, duration_ms: 30 } });
   const call = createEvent({ type: "sandbox.call", source: being.soul, trace: traceOf(step), data: { fn: "plan", duration_ms: 12 } });

@@ -10,7 +10,13 @@ export default async function TimelinePage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   return (
     <TimelineView
-      initial={{ being: one(params["being"]), room: one(params["room"]), trace: one(params["trace"]), type: one(params["type"]), branch: one(params["branch"]) }}
+      initial={{
+        being: one(params["being"]),
+        room: one(params["room"]),
+        trace: one(params["trace"]),
+        type: one(params["type"]),
+        branch: one(params["branch"]),
+      }}
     />
   );
 }

@@ -20,7 +20,7 @@ const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** What the timeline can be filtered by; every filter is optional and they combine with AND. */
 export const timelineFilterSchema = z.strictObject({
-  /** Events a being sent (its soul). */
+  /** Events a being sent or that are about it (source or subject is its soul). */
   being: soulSchema.optional(),
   /** Events in a room (sent by it or to it). */
   room: soulSchema.optional(),

@@ -55,7 +55,8 @@ export interface TimelineRepo {
 
 function filterWhere(filter: TimelineFilter): Where {
   const where = new Where();
-  if (filter.being) where.add((p) => `source = ${p(filter.being)}`);
+  // NOTE: a being's events are the ones it sent and the ones about it (the master's restore of it, for one).
+  if (filter.being) where.add((p) => `(source = ${p(filter.being)} OR subject = ${p(filter.being)})`);
   if (filter.room) where.add((p) => `room = ${p(`room:${filter.room}`)}`);
   if (filter.branch) where.add((p) => `branch = ${p(filter.branch)}`);
   if (filter.type?.endsWith(".*")) where.add((p) => `type LIKE ${p(`${filter.type!.slice(0, -2).replace(/_/g, "\\_")}.%`)}`);
@@ -66,11 +67,18 @@ function filterWhere(filter: TimelineFilter): Where {
   return where;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
+}
 
 export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): TimelineRepo {
   const page = async (filter: TimelineFilter, order: "asc" | "desc", bound: number | undefined, limit: number) => {
@@ -98,7 +106,9 @@ export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): Timeline
     },
 
     trace: (traceid) =>
-      q.query<TimelineEvent>(`SELECT seq::float8 AS seq, envelope AS event FROM events WHERE traceid = $1 ORDER BY events.seq LIMIT ${MAX_TRACE_EVENTS}`, [traceid]),
+      q.query<TimelineEvent>(`SELECT seq::float8 AS seq, envelope AS event FROM events WHERE traceid = $1 ORDER BY events.seq LIMIT ${MAX_TRACE_EVENTS}`, [
+        traceid,
+      ]),
 
     async head() {
       const [row] = await q.query<{ seq: number | null }>("SELECT max(seq)::float8 AS seq FROM events");

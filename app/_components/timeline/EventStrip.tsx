@@ -25,7 +25,10 @@ export function EventStrip({
   const layout = useMemo(() => {
     const counts = new Map<string, number>();
     for (const { event } of events) counts.set(event.source, (counts.get(event.source) ?? 0) + 1);
-    const lanes = [...counts].sort((a, b) => b[1] - a[1]).slice(0, MAX_LANES).map(([source]) => source);
+    const lanes = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_LANES)
+      .map(([source]) => source);
     const times = events.map((e) => Date.parse(e.event.time));
     const lo = Math.min(...times);
     const hi = Math.max(...times);
@@ -39,7 +42,7 @@ export function EventStrip({
   };
   const height = (layout.lanes.length + (layout.other ? 1 : 0)) * LANE + 26;
   const x = (time: string) => LABEL + ((Date.parse(time) - layout.lo) / layout.span) * plot;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ f, label: new Date(layout.lo + f * layout.span).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }) }));
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => ({ f, label: tickLabel(layout.lo, f * layout.span, layout.span) }));
   return (
     <div ref={ref} className="w-full overflow-hidden" data-testid="event-strip">
       <svg width={width} height={height} role="img" aria-label={`${events.length} events on a time axis, one lane per source`}>
@@ -78,4 +81,14 @@ export function EventStrip({
       </svg>
     </div>
   );
+}
+
+/** The first tick as a date and time; the others as offsets from it when the page spans less than a day. */
+function tickLabel(start: number, offset: number, span: number): string {
+  if (offset === 0 || span >= 86_400_000) {
+    return new Date(start + offset).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+  if (span < 10_000) return `+${Math.round(offset)} ms`;
+  if (span < 600_000) return `+${(offset / 1000).toFixed(1)} s`;
+  return `+${Math.round(offset / 60_000)} min`;
 }

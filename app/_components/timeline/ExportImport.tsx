@@ -110,7 +110,14 @@ export function ExportImport({ filter }: { filter: TimelineFilter }) {
       <Button size="sm" disabled={busy} onClick={() => file.current?.click()}>
         Import…
       </Button>
-      <input ref={file} type="file" accept=".ndjson,.jsonl,application/x-ndjson" className="hidden" onChange={(e) => void importFile(e)} data-testid="import-file" />
+      <input
+        ref={file}
+        type="file"
+        accept=".ndjson,.jsonl,application/x-ndjson"
+        className="hidden"
+        onChange={(e) => void importFile(e)}
+        data-testid="import-file"
+      />
     </div>
   );
 }

@@ -80,8 +80,7 @@ export function RetentionOverview({ onRoom }: { onRoom: (room: string) => void }
   const policies = useQuery(trpc.timeline.retention.queryOptions());
   if (policies.error) return <ErrorBox error={policies.error} />;
   const list = policies.data?.policies ?? [];
-  if (list.length === 0)
-    return <p className="text-sm text-slate-500">No room has a retention policy: the whole log stays hot. Filter by a room to set one.</p>;
+  if (list.length === 0) return <p className="text-sm text-slate-500">No room has a retention policy: the whole log stays hot. Filter by a room to set one.</p>;
   return (
     <ul className="grid gap-1 text-sm" data-testid="retention-overview">
       {list.map((p) => (

@@ -21,7 +21,9 @@ export function RoomScrubber({ room }: { room: string }) {
   const version = versions[chosen];
   const then = useQuery({ ...trpc.timeline.roomAt.queryOptions({ room, moment: { seq: version?.seq ?? 0 } }), enabled: version !== undefined });
   const now = useQuery(trpc.timeline.roomAt.queryOptions({ room }));
-  const restore = useMutation(trpc.timeline.restoreRoom.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.rooms.list.queryKey() }) }));
+  const restore = useMutation(
+    trpc.timeline.restoreRoom.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.rooms.list.queryKey() }) }),
+  );
 
   if (history.isPending) return <Spinner label="Loading the room's history…" />;
   if (history.error) return <ErrorBox error={history.error} onRetry={() => void history.refetch()} />;

@@ -26,7 +26,10 @@ export function TimelineFilters({
   onChange: (draft: FilterDraft) => void;
   rooms: readonly { id: string; name: string }[];
 }) {
-  const field = (key: keyof FilterDraft) => ({ value: draft[key], onChange: (e: { target: { value: string } }) => onChange({ ...draft, [key]: e.target.value }) });
+  const field = (key: keyof FilterDraft) => ({
+    value: draft[key],
+    onChange: (e: { target: { value: string } }) => onChange({ ...draft, [key]: e.target.value }),
+  });
   return (
     <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="timeline-filters">
       <label className="grid gap-1 text-xs font-medium text-slate-600">

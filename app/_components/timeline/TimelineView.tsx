@@ -123,7 +123,10 @@ export function TimelineView({ initial }: { initial: Partial<Record<keyof Filter
           </Panel>
         )}
 
-        <Panel title="Activity" description={page.data ? `${rows.length} events${page.data.next_before !== null ? " (the newest)" : ""}; click one to open its trace.` : undefined}>
+        <Panel
+          title="Activity"
+          description={page.data ? `${rows.length} events${page.data.next_before !== null ? " (the newest)" : ""}; click one to open its trace.` : undefined}
+        >
           {page.isPending ? (
             <Spinner label="Loading the timeline…" />
           ) : page.error ? (

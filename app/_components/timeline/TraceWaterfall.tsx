@@ -9,7 +9,6 @@ import { Spinner } from "../ui/Spinner";
 import { eventColour, eventSummary, shortSource } from "./eventStyle";
 
 const ROW = 26;
-const LABEL = 220;
 
 /** One trace as a waterfall: each event a bar from its time for its duration, children indented under the step that caused them. */
 export function TraceWaterfall({ trace }: { trace: string }) {
@@ -22,7 +21,10 @@ export function TraceWaterfall({ trace }: { trace: string }) {
   if (spans.length === 0) return <p className="text-sm text-slate-500">No events in this trace are still in the hot log.</p>;
   const lo = Math.min(...spans.map((s) => s.startMs));
   const hi = Math.max(...spans.map((s) => Math.max(s.endMs, s.startMs + 1)));
-  const plot = Math.max(width - LABEL - 70, 80);
+  // NOTE: the names column shrinks on a narrow panel, and the source column goes, so the bars keep their room.
+  const LABEL = Math.min(220, Math.max(120, Math.round(width * 0.42)));
+  const showSource = width >= 520;
+  const plot = Math.max(width - LABEL - 56, 60);
   const x = (ms: number) => LABEL + ((ms - lo) / (hi - lo)) * plot;
   return (
     <div ref={ref} className="w-full overflow-x-auto" data-testid="trace-waterfall">
@@ -41,9 +43,11 @@ export function TraceWaterfall({ trace }: { trace: string }) {
                 {span.depth > 0 ? "└ " : ""}
                 {span.name}
               </text>
-              <text x={LABEL - 6} y={y + 15} textAnchor="end" className="fill-slate-400 font-mono text-[10px]">
-                {shortSource(span.event.source)}
-              </text>
+              {showSource && (
+                <text x={LABEL - 6} y={y + 15} textAnchor="end" className="fill-slate-400 font-mono text-[10px]">
+                  {shortSource(span.event.source)}
+                </text>
+              )}
               <line x1={LABEL} x2={LABEL + plot} y1={y + ROW / 2 - 2} y2={y + ROW / 2 - 2} className="stroke-slate-100" />
               <rect x={left} y={y + 4} width={right - left} height={ROW - 12} rx={3} fill={eventColour(span.name)} />
               <text x={right + 4} y={y + 15} className="fill-slate-500 text-[10px]">
