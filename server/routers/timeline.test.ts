@@ -19,7 +19,7 @@ describe("the timeline router", () => {
   });
 
   it("declares who may call each procedure, with the narrowest rule", () => {
-    const procedures = appRouter._def.procedures as Record<string, { _def: { meta?: { access?: Access } } }>;
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: Access } } }>;
     const access = Object.fromEntries(
       Object.entries(procedures)
         .filter(([path]) => path.startsWith("timeline."))
