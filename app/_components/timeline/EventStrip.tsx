@@ -34,7 +34,6 @@ export function EventStrip({
     const hi = Math.max(...times);
     return { lanes, lo, span: Math.max(hi - lo, 1), other: counts.size > lanes.length };
   }, [events]);
-  if (events.length === 0) return null;
   const plot = Math.max(width - LABEL - 12, 100);
   const laneOf = (source: string) => {
     const i = layout.lanes.indexOf(source);

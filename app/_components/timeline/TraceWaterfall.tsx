@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { spansOf } from "../../../lib/timeline/spans";
+import { spansOf, type TimelineSpan } from "../../../lib/timeline/spans";
 import { useElementWidth } from "../../_lib/useElementWidth";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorBox } from "../ui/ErrorBox";
@@ -16,9 +16,23 @@ export function TraceWaterfall({ trace }: { trace: string }) {
   const query = useQuery(trpc.timeline.trace.queryOptions({ trace }));
   const { ref, width } = useElementWidth<HTMLDivElement>(600);
   const spans = useMemo(() => spansOf((query.data?.items ?? []).map((i) => i.event)), [query.data]);
-  if (query.isPending) return <Spinner label="Loading the trace…" />;
-  if (query.error) return <ErrorBox error={query.error} onRetry={() => void query.refetch()} />;
-  if (spans.length === 0) return <p className="text-sm text-slate-500">No events in this trace are still in the hot log.</p>;
+  // NOTE: the measured wrapper is always rendered, so its width is known by the time the spans arrive.
+  return (
+    <div ref={ref} className="w-full overflow-x-auto" data-testid="trace-waterfall">
+      {query.isPending ? (
+        <Spinner label="Loading the trace…" />
+      ) : query.error ? (
+        <ErrorBox error={query.error} onRetry={() => void query.refetch()} />
+      ) : spans.length === 0 ? (
+        <p className="text-sm text-slate-500">No events in this trace are still in the hot log.</p>
+      ) : (
+        <Waterfall trace={trace} spans={spans} width={width} />
+      )}
+    </div>
+  );
+}
+
+function Waterfall({ trace, spans, width }: { trace: string; spans: TimelineSpan[]; width: number }) {
   const lo = Math.min(...spans.map((s) => s.startMs));
   const hi = Math.max(...spans.map((s) => Math.max(s.endMs, s.startMs + 1)));
   // NOTE: the names column shrinks on a narrow panel, and the source column goes, so the bars keep their room.
@@ -27,7 +41,7 @@ export function TraceWaterfall({ trace }: { trace: string }) {
   const plot = Math.max(width - LABEL - 56, 60);
   const x = (ms: number) => LABEL + ((ms - lo) / (hi - lo)) * plot;
   return (
-    <div ref={ref} className="w-full overflow-x-auto" data-testid="trace-waterfall">
+    <>
       <p className="mb-2 font-mono text-[11px] text-slate-500">
         trace {trace} · {spans.length} spans · {(hi - lo).toLocaleString()} ms
       </p>
@@ -57,6 +71,6 @@ export function TraceWaterfall({ trace }: { trace: string }) {
           );
         })}
       </svg>
-    </div>
+    </>
   );
 }
