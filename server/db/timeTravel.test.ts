@@ -1,5 +1,7 @@
 import * as Y from "yjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEvent, formatTraceparent, parseTraceparent, traceOf } from "../../lib/events";
+import { eventsPushSchema, LEARNED_EVENT_TYPE } from "../../lib/knowledge/contract";
 import { createRandom } from "../../lib/random";
 import { randomObject } from "../../lib/randomJson";
 import { beingCreateSchema, beingUpdateSchema, type Being } from "../../lib/schemas";
@@ -123,6 +125,26 @@ describe.each(testBackends())("time travel on $name", (backend) => {
     expect(history.map((h) => h.op)).toEqual(["changed", "changed", "created"]);
     expect((await store.timeTravel.beingAt(b.soul, "main", { seq: history[1]!.seq })).being).toEqual(changed);
     expect(history[0]!.fields.sort()).toEqual(["attributes", "energy_level", "genesis", "tags"]);
+  });
+
+  it("puts a fact's creation at the master into the trace of the event that taught it", async () => {
+    const teacher = await store.beings.create(beingCreateSchema.parse({ genesis: { name: "Teacher" } }));
+    const decision = createEvent({
+      type: "being.decision",
+      source: teacher.soul,
+      data: { layer: "situation", decision: "share", rationale: "worth knowing", alternatives: [], confidence: 0.9 },
+    });
+    const learned = createEvent({
+      type: LEARNED_EVENT_TYPE,
+      source: teacher.soul,
+      trace: traceOf(decision),
+      data: { text: "Owls hunt at night.", confidence: 0.8 },
+    });
+    const { acks } = await store.events.push(eventsPushSchema.parse({ events: [decision, learned] }).events);
+    const fact = acks[1]!.fact!.fact;
+    const [created] = await store.timeTravel.beingHistory(fact, { limit: 5 });
+    expect(created).toMatchObject({ op: "created", trace: formatTraceparent(learned) });
+    expect(parseTraceparent(created!.trace)?.traceid).toBe(decision.traceid);
   });
 
   it("journals a branch rewrite in one transaction the same whichever row goes first", async () => {

@@ -243,7 +243,13 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
   return {
     async beingHistory(soul, { before, limit }) {
       const rows = await driver.query<JournalRow>(
-        `SELECT ${JOURNAL_COLUMNS} FROM being_journal WHERE soul = $1 ${before !== undefined ? "AND seq < $3" : ""} ORDER BY seq DESC LIMIT $2`,
+        // NOTE: a fact is created under the id of the knowledge.learned event that taught it, so its creation joins that event's trace.
+        `SELECT ${JOURNAL_COLUMNS.replace(
+          "trace,",
+          `coalesce(trace, CASE WHEN op = 'I' THEN (SELECT '00-' || e.traceid || '-' || (e.envelope ->> 'spanid') || '-01'
+           FROM events e WHERE e.id = being_journal.soul) END) AS trace,`,
+        )}
+         FROM being_journal WHERE soul = $1 ${before !== undefined ? "AND seq < $3" : ""} ORDER BY seq DESC LIMIT $2`,
         before !== undefined ? [soul, limit, before] : [soul, limit],
       );
       return rows.map((r) => ({
