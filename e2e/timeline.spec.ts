@@ -58,3 +58,25 @@ test("the timeline draws a being's events and trace, scrubs its record back, res
   await api.events.push.mutate({ events: [late] });
   await expect(events).toContainText("back to calm");
 });
+
+test("a room scrubs back to an earlier board, and its retention policy is set and shown", async ({ page, api, unique }) => {
+  const room = await api.rooms.create.mutate({ name: unique("Workshop"), owner: "ada" });
+  await api.rooms.postMission.mutate({ room: room.id, title: "Map the garden", brief: "every bed" });
+  await api.rooms.postMission.mutate({ room: room.id, title: "Water the roses" });
+
+  await page.goto(`/timeline?room=${room.id}`);
+  const scrubber = page.getByTestId("room-scrubber");
+  await expect(scrubber.getByTestId("replay-moment")).toContainText(/Update (\d+) of \1/);
+  const missions = page.getByTestId("room-stat-missions");
+  await expect(missions).toHaveText("2");
+  await scrubber.getByTestId("replay-scrubber").fill("0");
+  await expect(missions).toHaveText("1");
+  await expect(page.getByTestId("diff-table")).toContainText("Water the roses");
+
+  const retention = page.getByTestId("room-retention");
+  await expect(retention).toContainText("No policy");
+  await retention.getByLabel("Days to keep hot").fill("30");
+  await retention.getByRole("button", { name: "Keep this many days hot" }).click();
+  await expect(retention).toContainText("Keeps 30 days hot");
+  await page.screenshot({ path: test.info().outputPath("timeline-room.png"), fullPage: true });
+});

@@ -180,6 +180,12 @@ export function createRetention(driver: SqlDriver): Retention {
       );
       const runs: RetentionRun[] = [];
       for (const { room } of due) {
+        // NOTE: a conditional update claims the room, so of several servers sharing one PostgreSQL only one archives it.
+        const claimed = await driver.query(
+          "UPDATE room_retention SET last_run_at = $2::timestamptz WHERE room = $1 AND (last_run_at IS NULL OR last_run_at < $3::timestamptz) RETURNING room",
+          [room, now.toISOString(), new Date(now.getTime() - RETENTION_EVERY_MS).toISOString()],
+        );
+        if (claimed.length === 0) continue;
         const run = await retention.run(room, dataDir, now);
         if (run) runs.push(run);
       }

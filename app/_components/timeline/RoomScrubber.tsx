@@ -62,7 +62,9 @@ export function RoomScrubber({ room }: { room: string }) {
             ).map(([label, n]) => (
               <div key={label} className="rounded-lg border border-slate-200 p-2">
                 <div className="text-xs text-slate-500">{label}</div>
-                <div className="text-lg font-semibold text-slate-900">{n}</div>
+                <div className="text-lg font-semibold text-slate-900" data-testid={`room-stat-${label.toLowerCase()}`}>
+                  {n}
+                </div>
               </div>
             ))}
             <div className="col-span-2 rounded-lg border border-slate-200 p-2">
