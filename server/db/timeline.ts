@@ -53,10 +53,9 @@ export interface TimelineRepo {
   import(ndjson: string): Promise<TimelineImportResult>;
 }
 
+/** Every filter but `being`, which page() turns into two index walks. */
 function filterWhere(filter: TimelineFilter): Where {
   const where = new Where();
-  // NOTE: a being's events are the ones it sent and the ones about it (the master's restore of it, for one).
-  if (filter.being) where.add((p) => `(source = ${p(filter.being)} OR subject = ${p(filter.being)})`);
   if (filter.room) where.add((p) => `room = ${p(`room:${filter.room}`)}`);
   if (filter.branch) where.add((p) => `branch = ${p(filter.branch)}`);
   if (filter.type?.endsWith(".*")) where.add((p) => `type LIKE ${p(`${filter.type!.slice(0, -2).replace(/_/g, "\\_")}.%`)}`);
@@ -84,8 +83,24 @@ export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): Timeline
   const page = async (filter: TimelineFilter, order: "asc" | "desc", bound: number | undefined, limit: number) => {
     const where = filterWhere(filter);
     if (bound !== undefined) where.add((p) => `seq ${order === "desc" ? "<" : ">"} ${p(bound)}`);
+    const dir = order.toUpperCase();
+    if (!filter.being) {
+      return q.query<TimelineEvent>(
+        `SELECT seq::float8 AS seq, envelope AS event FROM events ${where.sql} ORDER BY events.seq ${dir} LIMIT ${limit}`,
+        where.params,
+      );
+    }
+    // NOTE: a being's events are the ones it sent and the ones about it (the master's restore of it, for one). One OR
+    // would make PostgreSQL collect and sort all of them; two ordered walks of (source, seq) and (subject, seq), each
+    // stopping at `limit`, merged, read only what the page needs.
+    const soul = `$${where.params.push(filter.being)}`;
+    const rest = where.sql ? `${where.sql} AND` : "WHERE";
     return q.query<TimelineEvent>(
-      `SELECT seq::float8 AS seq, envelope AS event FROM events ${where.sql} ORDER BY events.seq ${order.toUpperCase()} LIMIT ${limit}`,
+      `SELECT seq::float8 AS seq, event FROM (
+         (SELECT seq, envelope AS event FROM events ${rest} source = ${soul} ORDER BY seq ${dir} LIMIT ${limit})
+         UNION ALL
+         (SELECT seq, envelope AS event FROM events ${rest} subject = ${soul} AND source <> ${soul} ORDER BY seq ${dir} LIMIT ${limit})
+       ) x ORDER BY x.seq ${dir} LIMIT ${limit}`,
       where.params,
     );
   };
