@@ -41,16 +41,18 @@ export function RoomRetention({ room }: { room: string }) {
         )}
       </p>
       <form onSubmit={submit} className="flex flex-wrap items-center gap-2">
-        <input
-          type="number"
-          min={MIN_HOT_DAYS}
-          max={MAX_HOT_DAYS}
-          className={`${inputClass} w-28`}
-          placeholder="days"
-          aria-label="Days to keep hot"
-          value={days}
-          onChange={(e) => setDays(e.target.value)}
-        />
+        <div className="w-28">
+          <input
+            type="number"
+            min={MIN_HOT_DAYS}
+            max={MAX_HOT_DAYS}
+            className={inputClass}
+            placeholder="days"
+            aria-label="Days to keep hot"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
+        </div>
         <Button type="submit" size="sm" disabled={!days || set.isPending}>
           Keep this many days hot
         </Button>
