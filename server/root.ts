@@ -9,6 +9,7 @@ import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
 import { roomsRouter } from "./routers/rooms";
+import { timelineRouter } from "./routers/timeline";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The whole tRPC API, one router per domain. */
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   knowledge: knowledgeRouter,
   genesis: genesisRouter,
   auth: authRouter,
+  timeline: timelineRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,7 @@ import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade, refuseUpgrade } from "./rooms/handleRoomUpgrade";
 import { loadSecret } from "./rooms/loadSecret";
+import { startJanitor } from "./timeline/startJanitor";
 
 const ROOT = path.resolve(new URL("..", import.meta.url).pathname);
 /** Folders and files whose change makes the production build stale. */
@@ -90,6 +91,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   await auth.announceSetup(log);
   const authorizeSocket = createRoomSocketGate(auth, store);
 
+  const janitor = startJanitor(store, env.dataDir, (error) => env.log !== "silent" && console.error("[luxos] timeline janitor:", error));
+
   const handleApi = createApiHandler({
     auth,
     store,
@@ -152,6 +155,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       (closing ??= (async () => {
         // NOTE: rooms first: their sockets would otherwise hold server.close() open, and queued updates get stored.
         await rooms.close();
+        await janitor.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Being, beingUpdateSchema } from "../../lib/schemas";
 import type { BeingValues } from "./beingDraft";
-import { diffMergePatch, holdsNull } from "./diffMergePatch";
+import { diffMergePatch, holdsNull } from "../../lib/diffMergePatch";
 
 /** What `beings.update` accepts. */
 export type BeingUpdateInput = z.input<typeof beingUpdateSchema>;

@@ -24,6 +24,8 @@ export const decisionDataSchema = z.object({
   rationale: z.string().max(MAX_RATIONALE_LENGTH),
   alternatives: z.array(z.object({ option: z.string().max(200), reason: z.string().max(1000) })).max(32),
   confidence: z.number().min(0, "confidence is between 0 and 1").max(1, "confidence is between 0 and 1"),
+  /** The memories (facts, micro-world rows) the decision drew on, by id, so an audit can open them. */
+  memory_ids: z.array(z.string().min(1).max(128)).max(64).optional(),
 });
 export type DecisionData = z.infer<typeof decisionDataSchema>;
 

@@ -29,3 +29,5 @@ export {
   type StateData,
 } from "./eventKinds";
 export { cryptoRandomBytes, newEventId, newSpanId, newTraceId, pooledRandomBytes, seededRandomBytes, type EventId, type RandomBytes } from "./ids";
+export { formatTraceparent, parseTraceparent } from "./traceparent";
+export { fromCloudEvent, parseCloudEventsNdjson, toCloudEvent, toCloudEventsNdjson, type CloudEvent, type NdjsonProblem } from "./cloudEvents";

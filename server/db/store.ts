@@ -9,7 +9,10 @@ import { createIdentityRepo, type IdentityRepo } from "./identity";
 import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
+import { createRetention, type Retention } from "./retention";
 import { createRoomsRepo, type RoomsRepo } from "./rooms";
+import { createTimelineRepo, type TimelineRepo } from "./timeline";
+import { createTimeTravel, type TimeTravel } from "./timeTravel";
 
 /**
  * The Master Entity's store: the two-table world behind one interface.
@@ -30,6 +33,12 @@ export interface MasterStore {
   readonly genesis: GenesisRepo;
   /** People, passkeys, sessions, room roles and invites, and whom each being belongs to (issue 10). */
   readonly identity: IdentityRepo;
+  /** The event log read as a timeline: filters, pages, a live tail, traces, export and import. */
+  readonly timeline: TimelineRepo;
+  /** Beings and rooms rebuilt at any past moment from snapshots and journals; restore as a new version. */
+  readonly timeTravel: TimeTravel;
+  /** Per-room retention: hot days, archives, compaction. */
+  readonly retention: Retention;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -51,15 +60,21 @@ export async function createStore(driver: SqlDriver, options: StoreOptions = {})
   await migrate(driver);
   const maintenance = await createMaintenance(driver, (error) => console.error("[luxos] store maintenance failed:", error));
   let closing: Promise<void> | undefined;
+  const beings = createBeingsRepo(driver, maintenance);
+  const rooms = createRoomsRepo(driver);
+  const events = createEventsRepo(driver, maintenance, { mergeThreshold });
   return {
     kind: driver.kind,
-    beings: createBeingsRepo(driver, maintenance),
+    beings,
     relationships: createRelationshipsRepo(driver, maintenance),
-    rooms: createRoomsRepo(driver),
-    events: createEventsRepo(driver, maintenance, { mergeThreshold }),
+    rooms,
+    events,
     knowledge: createKnowledgeRepo(driver, maintenance, { mergeThreshold }),
     genesis: createGenesisRepo(driver),
     identity: createIdentityRepo(driver),
+    timeline: createTimelineRepo(driver, events),
+    timeTravel: createTimeTravel(driver, beings, rooms),
+    retention: createRetention(driver),
     maintain: () => maintenance.flush(),
     sql: driver,
     async stats() {

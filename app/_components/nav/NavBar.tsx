@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/beings", label: "Beings" },
   { href: "/swarm", label: "Swarm" },
   { href: "/rooms", label: "Rooms" },
+  { href: "/timeline", label: "Timeline" },
 ] as const;
 
 /** The top bar: brand, sections, and the master's status. */

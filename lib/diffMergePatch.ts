@@ -1,4 +1,4 @@
-import type { Json, JsonObject } from "../../lib/jsonMergePatch";
+import type { Json, JsonObject } from "./jsonMergePatch";
 
 function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyMergePatch, type JsonObject } from "../../lib/jsonMergePatch";
+import { applyMergePatch, type JsonObject } from "./jsonMergePatch";
 import { diffMergePatch, holdsNull } from "./diffMergePatch";
 
 describe("diffMergePatch", () => {
