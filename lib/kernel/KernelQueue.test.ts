@@ -178,7 +178,8 @@ describe("KernelQueue", () => {
       } else if (roll < 0.8) {
         const live = recs.filter((r) => r.started && r.finish && r.settled === 0);
         const r = live.length > 0 ? random.pick(live) : undefined;
-        if (r) random.bool(0.8) ? r.finish!.resolve("ok") : r.finish!.reject(new Error("boom"));
+        if (r && random.bool(0.8)) r.finish!.resolve("ok");
+        else if (r) r.finish!.reject(new Error("boom"));
       } else {
         const open = recs.filter((r) => r.settled === 0);
         if (open.length > 0) random.pick(open).cancel.abort();

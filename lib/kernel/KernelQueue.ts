@@ -248,7 +248,7 @@ export class KernelQueue {
       try {
         started = job.work(job.controller.signal);
       } catch (error) {
-        started = Promise.reject(error);
+        started = Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       started.then(
         (value) => this.settle(job, true, value),

@@ -202,6 +202,11 @@ export interface BeingWorkerApi {
    * comlink's `transfer`). A WebLLM being needs it before `init`; without it, it falls back and says why.
    */
   connectLlm(port: MessagePort): Promise<void>;
+  /**
+   * Gives the worker its port to the tab's kernel (workers/being/kernelPort.ts; the swarm host serves it, bound to this
+   * being's soul). RUN python, function calls and Lux's master calls go through it; without it they fail and say why.
+   */
+  connectKernel(port: MessagePort): Promise<void>;
   /** Opens the being's micro-world (migrating it) and, in `run` mode, restores its mind. */
   init(record: BeingRecord, mode: InitMode): Promise<BeingStatus>;
   /** Starts the loop (no-op when running). */
@@ -246,9 +251,10 @@ export interface BeingWorkerApi {
   /** Answers a Lux CALL from another being: what this being knows about the input's question or text. */
   answerCall(from: string, input: unknown): Promise<unknown>;
   /**
-   * Runs a function being's Python in this worker's own sandbox worker (started on first use; a hostile or
-   * runaway call kills only the sandbox): its code and attributes from the master, or `source` instead of its
-   * code; `kwargs` over its attributes. Never rejects for the code's own failures: see `CallOutcome.ok`.
+   * Runs a function being's Python through the tab's kernel (its code from the master in the I/O queue, the run in
+   * the CPU queue on a pool sandbox; a hostile or runaway call kills only that sandbox): its code and attributes from
+   * the master, or `source` instead of its code; `kwargs` over its attributes. Never rejects for the code's own
+   * failures (see `CallOutcome.ok`); rejects when the kernel refuses it (a full queue) or is not connected.
    */
   callFunction(request: {
     readonly soul: string;
