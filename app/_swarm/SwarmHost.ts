@@ -6,6 +6,7 @@
  */
 import { proxy, transfer, wrap, type Remote } from "comlink";
 import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, GoalEnded, InitMode } from "../../workers/being/api";
+import type { MicroWorldSummary } from "../../workers/being/microWorldTransfer";
 import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS, WORKER_BOOT_TIMEOUT_MS } from "../../workers/being/constants";
 import { serveKernelPort, type KernelForBeings } from "../../workers/being/kernelPort";
 import { serveLlmPort } from "../../workers/being/llmPort";
@@ -331,6 +332,52 @@ export class SwarmHost {
       throw error;
     }
     return { api, close: () => worker.terminate() };
+  }
+
+  // ------------------------------------------------------------ migration (seed 000)
+
+  /**
+   * Takes in a being that came from a being file: its micro-world is already in OPFS (`importMicroWorld`), so it
+   * starts here and resumes with its memories and facts. A being the swarm knows already is just started.
+   */
+  async adopt(record: BeingRecord): Promise<void> {
+    this.assertOpen();
+    if (!this.slots.has(record.soul)) {
+      this.slots.set(record.soul, this.newSlot(record, "running"));
+      this.persist();
+      this.changed(true);
+    }
+    await this.start(record.soul);
+  }
+
+  /** The being's micro-world as one SQLite image, from its running worker or from OPFS; null when this browser has none. */
+  async exportMicroWorld(soul: string): Promise<Uint8Array | null> {
+    const live = this.slots.get(soul)?.live;
+    if (live) return live.api.exportMicroWorld(soul);
+    return this.withScratchWorker((api) => api.exportMicroWorld(soul));
+  }
+
+  /** Checks an image from a being file (header, integrity, schema) in a scratch worker; throws what is wrong. */
+  checkMicroWorld(image: Uint8Array): Promise<MicroWorldSummary> {
+    return this.withScratchWorker((api) => api.checkMicroWorld(transfer(image, [image.buffer])));
+  }
+
+  /** Writes an image as the micro-world of `soul` in this browser's OPFS (never over one that exists). */
+  importMicroWorld(soul: string, image: Uint8Array): Promise<MicroWorldSummary> {
+    return this.withScratchWorker((api) => api.importMicroWorld(soul, transfer(image, [image.buffer])));
+  }
+
+  /** A worker for one job that needs no being (reading or writing a micro-world file), ended afterwards. */
+  private async withScratchWorker<T>(job: (api: Remote<BeingWorkerApi>) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    // NOTE: booted like any being worker, so a worker that cannot load fails in words instead of never answering.
+    const { worker, api, ready } = bootWorker(this.makeWorker);
+    try {
+      await ready;
+      return await job(api);
+    } finally {
+      worker.terminate();
+    }
   }
 
   /** Stops watching and ends every worker here (their locks go with them). Idempotent. */

@@ -4,6 +4,7 @@
  */
 import type { MindLayer, MindMode } from "../../lib/mind";
 import type { CallOutcome } from "../sandbox/createSandbox";
+import type { MicroWorldSummary } from "./microWorldTransfer";
 
 /** Which reasoner a being asked for; the worker says which one actually runs and why. */
 export type ReasonerChoice = "deterministic" | "webllm" | "openai";
@@ -250,6 +251,15 @@ export interface BeingWorkerApi {
   stopLux(): Promise<boolean>;
   /** Answers a Lux CALL from another being: what this being knows about the input's question or text. */
   answerCall(from: string, input: unknown): Promise<unknown>;
+  /**
+   * The being's micro-world as one SQLite image (for a being file), from the open database when this worker runs that
+   * being, else read from OPFS; null when this browser has no micro-world for it. Needs no `init`.
+   */
+  exportMicroWorld(soul: string): Promise<Uint8Array | null>;
+  /** Checks an image from a being file (header, integrity, schema) without writing anything; throws what is wrong. Needs no `init`. */
+  checkMicroWorld(image: Uint8Array): Promise<MicroWorldSummary>;
+  /** Writes a checked image as the micro-world of `soul` in this browser (never over an existing one). Needs no `init`. */
+  importMicroWorld(soul: string, image: Uint8Array): Promise<MicroWorldSummary>;
   /**
    * Runs a function being's Python through the tab's kernel (its code from the master in the I/O queue, the run in
    * the CPU queue on a pool sandbox; a hostile or runaway call kills only that sandbox): its code and attributes from

@@ -4,7 +4,7 @@
  * `new Worker(new URL("../../workers/being/being.worker.ts", import.meta.url), { type: "module" })`,
  * exposing `BeingWorkerApi` with comlink.
  */
-import { expose } from "comlink";
+import { expose, transfer } from "comlink";
 import { hashEmbed } from "../../lib/embed";
 import type { LlmWorkerApi } from "../../lib/reason";
 import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
@@ -13,6 +13,7 @@ import { llmOverPort } from "./llmPort";
 import { LuxRunner } from "./LuxRunner";
 import { createSnippetRunner } from "./pythonSnippet";
 import { loadSqlite } from "./microWorld";
+import { checkImage, readStoredImage, writeImage } from "./microWorldTransfer";
 import { BEING_MASTER_PATHS, kernelOverPort, type BeingMasterPath, type KernelClient } from "./kernelPort";
 
 let runtime: BeingRuntime | null = null;
@@ -81,6 +82,13 @@ const api: BeingWorkerApi = {
   runLux: (request, onSteps, callBeing) => Promise.resolve().then(() => luxRunner().run(request, onSteps, callBeing)),
   stopLux: () => Promise.resolve(lux?.stop() ?? false),
   answerCall: (from, input) => Promise.resolve().then(() => luxRunner().answer(from, input)),
+  async exportMicroWorld(soul) {
+    const world = runtime?.microWorld;
+    const image = world && world.soul === soul && world.isOpen ? world.exportImage() : await readStoredImage(soul);
+    return image && transfer(image, [image.buffer]);
+  },
+  checkMicroWorld: (image) => checkImage(image),
+  importMicroWorld: (soul, image) => writeImage(soul, image),
   callFunction: (request) => Promise.resolve().then(() => theKernel().callFunction(request)),
 };
 
