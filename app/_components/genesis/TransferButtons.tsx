@@ -4,7 +4,7 @@ import { useRef, useState } from "react";
 import { beingExportSchema, decodeMicroWorld, encodeMicroWorld, MicroWorldFileError, type BeingExport } from "../../../lib/genesis";
 import { errorMessage } from "../../_lib/errorMessage";
 import { recordOfBeing } from "../../_swarm/recordOfBeing";
-import { useSwarm } from "../../_swarm/useSwarm";
+import { getSwarmHost } from "../../_swarm/swarmSingleton";
 import { useTRPCClient } from "../../_trpc/client";
 import { Button } from "../ui/Button";
 
@@ -18,7 +18,6 @@ const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleS
 export function TransferButtons({ soul, name, core }: { soul: string; name: string; core: boolean }) {
   const client = useTRPCClient();
   const router = useRouter();
-  const { host } = useSwarm();
   const input = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -30,7 +29,7 @@ export function TransferButtons({ soul, name, core }: { soul: string; name: stri
     setBusy("export");
     try {
       const file = await client.genesis.export.query({ soul });
-      const image = host ? await host.exportMicroWorld(soul) : null;
+      const image = await (await getSwarmHost(client)).exportMicroWorld(soul);
       const full: BeingExport = { ...file, micro_world: image ? await encodeMicroWorld(image) : null };
       const url = URL.createObjectURL(new Blob([JSON.stringify(full)], { type: "application/json" }));
       const a = document.createElement("a");
@@ -62,13 +61,13 @@ export function TransferButtons({ soul, name, core }: { soul: string; name: stri
     try {
       // Every check comes first: a bad micro-world stops the import before the master or OPFS is touched.
       let image: Uint8Array | null = null;
+      const host = await getSwarmHost(client);
       if (file.micro_world) {
-        if (!host) throw new Error("This tab's swarm is still starting; try the import again in a moment.");
         image = await decodeMicroWorld(file.micro_world);
         await host.checkMicroWorld(image.slice());
       }
       const imported = await client.genesis.import.mutate({ file: { ...file, micro_world: null }, new_soul_if_taken: true });
-      if (image && host) {
+      if (image) {
         try {
           await host.importMicroWorld(imported.soul, image);
         } catch (error) {

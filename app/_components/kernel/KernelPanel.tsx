@@ -36,6 +36,7 @@ function QueueCard({ which, queue, extra, names }: { which: Which; queue: Kernel
       data-depth={queue.depth}
       data-running={queue.running}
       data-done={queue.done}
+      data-refused={queue.refused}
       className="rounded-lg border border-slate-200 p-3"
     >
       <header className="flex items-baseline justify-between gap-2">
