@@ -20,8 +20,8 @@ function parseKwargs(text: string): { ok: true; value: Record<string, unknown> }
 
 /**
  * Runs the code in the editor through the tab's kernel (its CPU queue, on a pool sandbox of this being's own),
- * with the being's attributes merged with the arguments. Opening the panel warms a spare sandbox, so the
- * first Run does not wait for Python to load.
+ * with the being's attributes merged with the arguments. Opening the panel of a being with code warms a spare
+ * sandbox, so the first Run does not wait for Python to load.
  */
 export function RunPanel({ view, source, kwargs, onKwargs }: { view: GenesisView; source: string; kwargs: string; onKwargs: (kwargs: string) => void }) {
   const { kernel, stats } = useKernel();
@@ -30,7 +30,11 @@ export function RunPanel({ view, source, kwargs, onKwargs }: { view: GenesisView
   const cancel = useRef<AbortController | null>(null);
   const parsed = parseKwargs(kwargs);
 
-  useEffect(() => kernel?.prewarm(), [kernel]);
+  // NOTE: only a being with code is likely to be run: an agent's page does not load Python for nothing.
+  const likelyRun = view.genesis.type === "function" || view.genesis.source.trim() !== "";
+  useEffect(() => {
+    if (likelyRun) kernel?.prewarm();
+  }, [kernel, likelyRun]);
   useEffect(() => () => cancel.current?.abort(), []);
 
   async function run() {
