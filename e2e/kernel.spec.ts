@@ -69,18 +69,23 @@ test("one being cannot flood the CPU queue: past its share a run is refused in w
   await expect(page.getByTestId("page-title")).toHaveText("CPUQueue");
   await expect(page.getByTestId("kernel-panel")).toBeVisible();
   await expect.poll(() => page.evaluate(() => typeof window.luxosSandbox)).toBe("object");
-  const answers = await page.evaluate(async (b) => {
-    // Two run, sixteen wait (one being's share); the nineteenth is refused at once.
-    const all = Array.from({ length: 19 }, () =>
-      window.luxosSandbox!.run(b, { timeLimitMs: 20_000 }).then(
-        (o) => (o.ok ? "ran" : `failed: ${o.error.message}`),
-        (e: unknown) => `refused: ${e instanceof Error ? e.message : String(e)}`,
-      ),
-    );
-    return Promise.all(all);
-  }, busy("00000000-0000-4000-8000-0000000000f1", 100));
+  const answers = await page.evaluate(
+    async (b) => {
+      // Two run, sixteen wait (one being's share); the nineteenth is refused at once.
+      const all = Array.from({ length: 19 }, () =>
+        window.luxosSandbox!.run(b, { timeLimitMs: 20_000 }).then(
+          (o) => (o.ok ? "ran" : `failed: ${o.error.message}`),
+          (e: unknown) => `refused: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
+      return Promise.all(all);
+    },
+    busy("00000000-0000-4000-8000-0000000000f1", 100),
+  );
   expect(answers.filter((a) => a === "ran")).toHaveLength(18);
-  expect(answers[18]).toBe("refused: This being already has 16 jobs waiting in the CPU queue, so a Python run was refused: let them finish before asking for more.");
+  expect(answers[18]).toBe(
+    "refused: This being already has 16 jobs waiting in the CPU queue, so a Python run was refused: let them finish before asking for more.",
+  );
   await expect(page.getByTestId("queue-cpu")).toHaveAttribute("data-done", "18");
   await expect(page.getByTestId("queue-cpu")).toHaveAttribute("data-refused", "1");
 });

@@ -24,7 +24,8 @@ class FakeSandbox implements Sandbox {
   }
   close() {
     this.state = "closed";
-    for (const p of this.pending.splice(0)) p({ ok: false, error: { type: "SandboxError", message: "closed", traceback: "" }, stdout: "", stderr: "", ms: 1, tiki: 1, calls: [] });
+    for (const p of this.pending.splice(0))
+      p({ ok: false, error: { type: "SandboxError", message: "closed", traceback: "" }, stdout: "", stderr: "", ms: 1, tiki: 1, calls: [] });
   }
 }
 

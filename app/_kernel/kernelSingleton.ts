@@ -32,7 +32,12 @@ export function getKernel(): Kernel {
   kernel = k;
   window.luxosSandbox = {
     run: (being, options = {}) =>
-      k.runPython(being.soul, being, { ...(options.kwargs && { kwargs: options.kwargs }), ...(options.timeLimitMs && { timeLimitMs: options.timeLimitMs }) }, new AbortController().signal),
+      k.runPython(
+        being.soul,
+        being,
+        { ...(options.kwargs && { kwargs: options.kwargs }), ...(options.timeLimitMs && { timeLimitMs: options.timeLimitMs }) },
+        new AbortController().signal,
+      ),
     stats: () => k.stats(),
     prewarm: () => {
       k.prewarm();

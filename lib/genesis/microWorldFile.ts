@@ -55,11 +55,14 @@ export function checkSqliteHeader(bytes: Uint8Array): SqliteHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const raw = view.getUint16(16);
   const pageSize = raw === 1 ? 65_536 : raw;
-  if (pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0) throw new MicroWorldFileError(`The micro-world's page size (${raw}) is not valid.`);
+  if (pageSize < 512 || pageSize > 65_536 || (pageSize & (pageSize - 1)) !== 0)
+    throw new MicroWorldFileError(`The micro-world's page size (${raw}) is not valid.`);
   const write = bytes[18]!;
   const read = bytes[19]!;
-  if (![1, 2].includes(write) || ![1, 2].includes(read)) throw new MicroWorldFileError("The micro-world was written in an SQLite file format this browser cannot read.");
-  if (bytes.length % pageSize !== 0) throw new MicroWorldFileError(`The micro-world is cut short: ${bytes.length} bytes is not a whole number of ${pageSize}-byte pages.`);
+  if (![1, 2].includes(write) || ![1, 2].includes(read))
+    throw new MicroWorldFileError("The micro-world was written in an SQLite file format this browser cannot read.");
+  if (bytes.length % pageSize !== 0)
+    throw new MicroWorldFileError(`The micro-world is cut short: ${bytes.length} bytes is not a whole number of ${pageSize}-byte pages.`);
   const pages = bytes.length / pageSize;
   const declared = view.getUint32(28);
   // NOTE: the header's page count is valid only when its change counter matches "version-valid-for" (offset 92).
@@ -103,7 +106,8 @@ export async function encodeMicroWorld(bytes: Uint8Array): Promise<MicroWorldBlo
 /** Unpacks and checks a being file's micro-world: length, hash and header. Throws a MicroWorldFileError that says what is wrong. */
 export async function decodeMicroWorld(blob: MicroWorldBlob): Promise<Uint8Array> {
   const bytes = fromBase64(blob.data);
-  if (bytes.length !== blob.bytes) throw new MicroWorldFileError(`The micro-world should be ${blob.bytes} bytes but holds ${bytes.length}: the file was cut or edited.`);
+  if (bytes.length !== blob.bytes)
+    throw new MicroWorldFileError(`The micro-world should be ${blob.bytes} bytes but holds ${bytes.length}: the file was cut or edited.`);
   if ((await sha256Hex(bytes)) !== blob.sha256) throw new MicroWorldFileError("The micro-world does not match its checksum: the file was damaged or edited.");
   checkSqliteHeader(bytes);
   return bytes;

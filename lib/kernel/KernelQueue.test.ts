@@ -136,7 +136,15 @@ describe("KernelQueue", () => {
     const capacity = random.int(perOwner, 16);
     const q = new KernelQueue("queue", { concurrency, capacity, perOwner });
     const owners = ["a", "b", "c", "d"].slice(0, random.int(1, 4));
-    type Rec = { id: number; owner: string; started: boolean; settled: number; finish?: ReturnType<typeof deferred>; cancel: AbortController; refused: boolean };
+    type Rec = {
+      id: number;
+      owner: string;
+      started: boolean;
+      settled: number;
+      finish?: ReturnType<typeof deferred>;
+      cancel: AbortController;
+      refused: boolean;
+    };
     const recs: Rec[] = [];
     const startOrder = new Map<string, number[]>();
     /** Starts given to other owners since this owner's current head job started waiting at the head. */

@@ -22,3 +22,5 @@ export const CPU_PREWARMED = 1;
 export const KERNEL_STATS_PUSH_MS = 200;
 /** How many recent wait times the queue keeps to report its p50 wait. */
 export const WAIT_SAMPLES = 200;
+/** A room task handed to a being (through the I/O queue) must reach it within this long, waiting included, or the agent retries next tick. */
+export const ROOM_DELIVERY_TIMEOUT_MS = 10_000;

@@ -22,7 +22,10 @@ export type PythonRunOptions = z.infer<typeof pythonOptionsSchema>;
 
 const functionCallSchema = z.strictObject({
   soul: z.string().min(1).max(64),
-  source: z.string().max(256 * 1024).optional(),
+  source: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
   kwargs: z.record(z.string(), z.unknown()).optional(),
   timeLimitMs: z.number().int().positive().optional(),
 });

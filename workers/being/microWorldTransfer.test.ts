@@ -41,12 +41,18 @@ describe("moving a micro-world", () => {
 
   it("refuses an SQLite file that is not a being's micro-world, or one from a newer LuxOS", async () => {
     await expect(checkImage(await plainImage("CREATE TABLE notes (x)"))).rejects.toThrow("not a being's micro-world (it has no LuxOS schema)");
-    await expect(checkImage(await plainImage("CREATE TABLE facts (x); PRAGMA user_version = 2"))).rejects.toThrow(/lacks its memories, world_model, outbox, settings, cursors tables/);
-    await expect(checkImage(await plainImage("CREATE TABLE facts (x); PRAGMA user_version = 99"))).rejects.toThrow(`written by a newer LuxOS (schema 99, this one knows ${MICRO_WORLD_SCHEMA_VERSION})`);
+    await expect(checkImage(await plainImage("CREATE TABLE facts (x); PRAGMA user_version = 2"))).rejects.toThrow(
+      /lacks its memories, world_model, outbox, settings, cursors tables/,
+    );
+    await expect(checkImage(await plainImage("CREATE TABLE facts (x); PRAGMA user_version = 99"))).rejects.toThrow(
+      `written by a newer LuxOS (schema 99, this one knows ${MICRO_WORLD_SCHEMA_VERSION})`,
+    );
   });
 
   it("refuses a damaged file in words", async () => {
-    const image = await imageOf((w) => w.learnMany(Array.from({ length: 200 }, (_, i) => ({ text: `fact number ${i} about the valley`, source: "teach", confidence: 0.8 }))));
+    const image = await imageOf((w) =>
+      w.learnMany(Array.from({ length: 200 }, (_, i) => ({ text: `fact number ${i} about the valley`, source: "teach", confidence: 0.8 }))),
+    );
     const damaged = image.slice();
     // Scribble over the second page onwards (the schema and the tables' b-trees), keeping the header intact.
     for (let i = 4096; i < damaged.length; i += 7) damaged[i] = 0xa5;

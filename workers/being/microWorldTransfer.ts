@@ -73,11 +73,14 @@ export async function checkImage(bytes: Uint8Array): Promise<MicroWorldSummary> 
     if (check !== "ok") throw new MicroWorldFileError(`The micro-world is damaged: sqlite's check says "${String(check)}".`);
     const version = Number(db.selectValue("PRAGMA user_version") ?? 0);
     if (version > MICRO_WORLD_SCHEMA_VERSION)
-      throw new MicroWorldFileError(`The micro-world was written by a newer LuxOS (schema ${version}, this one knows ${MICRO_WORLD_SCHEMA_VERSION}): update LuxOS, then import again.`);
+      throw new MicroWorldFileError(
+        `The micro-world was written by a newer LuxOS (schema ${version}, this one knows ${MICRO_WORLD_SCHEMA_VERSION}): update LuxOS, then import again.`,
+      );
     if (version < 1) throw new MicroWorldFileError("The file holds an SQLite database, but not a being's micro-world (it has no LuxOS schema).");
     const tables = new Set(db.selectValues("SELECT name FROM sqlite_master WHERE type = 'table'").map(String));
     const missing = MICRO_WORLD_TABLES.filter((t) => !tables.has(t));
-    if (missing.length > 0) throw new MicroWorldFileError(`The micro-world lacks its ${missing.join(", ")} table${missing.length > 1 ? "s" : ""}: it is not a being's micro-world.`);
+    if (missing.length > 0)
+      throw new MicroWorldFileError(`The micro-world lacks its ${missing.join(", ")} table${missing.length > 1 ? "s" : ""}: it is not a being's micro-world.`);
     const count = (table: string) => Number(db.selectValue(`SELECT count(*) FROM ${table}`) ?? 0);
     return { bytes: bytes.length, schemaVersion: version, facts: count("facts"), memories: count("memories"), outbox: count("outbox") };
   } finally {
@@ -92,10 +95,14 @@ export async function checkImage(bytes: Uint8Array): Promise<MicroWorldSummary> 
 export async function writeImage(soul: string, bytes: Uint8Array): Promise<MicroWorldSummary> {
   const summary = await checkImage(bytes);
   if (await storedFile(soul)) {
-    throw new MicroWorldError("refused", "This browser already holds a micro-world for that being; nothing was overwritten. Import it as a copy (a new soul) instead.");
+    throw new MicroWorldError(
+      "refused",
+      "This browser already holds a micro-world for that being; nothing was overwritten. Import it as a copy (a new soul) instead.",
+    );
   }
   const sqlite3 = await loadSqlite();
-  if (!sqlite3.oo1.OpfsDb) throw new MicroWorldError("no_opfs", "OPFS is not available here (the page must be cross-origin isolated), so the micro-world cannot be stored.");
+  if (!sqlite3.oo1.OpfsDb)
+    throw new MicroWorldError("no_opfs", "OPFS is not available here (the page must be cross-origin isolated), so the micro-world cannot be stored.");
   try {
     await sqlite3.oo1.OpfsDb.importDb(fileOf(soul), bytes);
   } catch (error) {

@@ -23,7 +23,10 @@ type LoadPyodide = (o: object) => Promise<PyodideAPI & { makeMemorySnapshot(): U
  * while its owner is still compiling the wasm: `loadPyodide` later imports the same URLs and finds them loaded.
  */
 const PRELOAD_URL = `${self.location.origin}/pyodide/v${PYODIDE_VERSION}/`;
-const preloaded = Promise.all([import(/* webpackIgnore: true */ `${PRELOAD_URL}pyodide.mjs`), import(/* webpackIgnore: true */ `${PRELOAD_URL}pyodide.asm.mjs`)]);
+const preloaded = Promise.all([
+  import(/* webpackIgnore: true */ `${PRELOAD_URL}pyodide.mjs`),
+  import(/* webpackIgnore: true */ `${PRELOAD_URL}pyodide.asm.mjs`),
+]);
 // NOTE: a failed preload is retried by the import in start(), which reports it.
 preloaded.catch(() => undefined);
 
