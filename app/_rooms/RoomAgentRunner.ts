@@ -114,7 +114,7 @@ export class RoomAgentRunner {
     // NOTE: room deliveries are I/O like any message: they wait in the kernel's I/O queue as the being's, in turn with the rest.
     const kernel = this.host.kernel;
     const deliver = <T>(label: string, work: () => Promise<T>): Promise<T> => (kernel ? kernel.ioWork(soul, label, work, ROOM_DELIVERY_TIMEOUT_MS) : work());
-    const known = await deliver<GoalState>(`room task ${goal.id} (check)`, () => api.goal(goal.id) as Promise<GoalState>);
+    const known = await deliver<GoalState>(`room task ${goal.id} (check)`, () => api.goal(goal.id));
     if (this.closed) return;
     if (known.status === "achieved" || known.status === "abandoned") {
       this.goalEnded(soul, { id: goal.id, outcome: known.status, reason: known.reason });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CORE_BEINGS } from "../../lib/coreBeings";
 import { beingCreateSchema } from "../../lib/schemas";
 import { openStore } from "./openStore";
 import type { MasterStore } from "./store";
@@ -21,7 +22,7 @@ describe("store maintenance on PGlite", () => {
     );
 
   it("analyzes a world that never was on open", async () => {
-    expect(await reltuples()).toEqual({ base_beings: 5, relationships: 0 });
+    expect(await reltuples()).toEqual({ base_beings: CORE_BEINGS.length, relationships: 0 });
   });
 
   it("refreshes statistics after a bulk load, so the planner knows the tags", async () => {

@@ -116,7 +116,7 @@ async function start(init: InitMessage): Promise<void> {
 
   limitMemory(init.memoryLimitBytes);
   serveFiles(init.files);
-  const module = init.pyodideUrl === PRELOAD_URL ? (await preloaded.catch(() => []))[0] : undefined;
+  const module: unknown = init.pyodideUrl === PRELOAD_URL ? (await preloaded.catch(() => [undefined]))[0] : undefined;
   const { loadPyodide } = (module ?? (await import(/* webpackIgnore: true */ `${init.pyodideUrl}pyodide.mjs`))) as { loadPyodide: LoadPyodide };
   const pyodide = await loadPyodide({
     indexURL: init.pyodideUrl,
