@@ -5,8 +5,7 @@
  * come back after a reload or a browser restart, and the master record kept current.
  */
 import { proxy, transfer, wrap, type Remote } from "comlink";
-import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, GoalEnded, InitMode } from "../../workers/being/api";
-import type { MicroWorldSummary } from "../../workers/being/microWorldTransfer";
+import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, GoalEnded, InitMode, MicroWorldSummary } from "../../workers/being/api";
 import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS, WORKER_BOOT_TIMEOUT_MS } from "../../workers/being/constants";
 import { serveKernelPort, type KernelForBeings } from "../../workers/being/kernelPort";
 import { serveLlmPort } from "../../workers/being/llmPort";

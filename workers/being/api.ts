@@ -4,7 +4,6 @@
  */
 import type { MindLayer, MindMode } from "../../lib/mind";
 import type { CallOutcome } from "../sandbox/createSandbox";
-import type { MicroWorldSummary } from "./microWorldTransfer";
 
 /** Which reasoner a being asked for; the worker says which one actually runs and why. */
 export type ReasonerChoice = "deterministic" | "webllm" | "openai";
@@ -122,6 +121,15 @@ export interface RecentEvent {
   readonly decision: string | null;
   readonly rationale: string | null;
   readonly time: string;
+}
+
+/** What a micro-world image holds (microWorldTransfer.ts), as an import shows it. */
+export interface MicroWorldSummary {
+  readonly bytes: number;
+  readonly schemaVersion: number;
+  readonly facts: number;
+  readonly memories: number;
+  readonly outbox: number;
 }
 
 /** A file dropped on the Lux editor, passed into a run for `LOAD file`. */

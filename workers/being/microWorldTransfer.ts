@@ -4,17 +4,9 @@
  * it to OPFS for the being it now belongs to. The file format around the image: lib/genesis/microWorldFile.ts.
  */
 import { checkSqliteHeader, MicroWorldFileError } from "../../lib/genesis/microWorldFile";
+import type { MicroWorldSummary } from "./api";
 import { MICRO_WORLD_DIR } from "./constants";
 import { classifyStorageError, loadSqlite, MICRO_WORLD_SCHEMA_VERSION, MICRO_WORLD_TABLES, MicroWorldError } from "./microWorld";
-
-/** What an image holds, as the import shows it before and after. */
-export interface MicroWorldSummary {
-  readonly bytes: number;
-  readonly schemaVersion: number;
-  readonly facts: number;
-  readonly memories: number;
-  readonly outbox: number;
-}
 
 const fileOf = (soul: string) => `${MICRO_WORLD_DIR}/${soul}.sqlite3`;
 

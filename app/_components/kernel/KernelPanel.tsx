@@ -70,7 +70,9 @@ function QueueCard({ which, queue, extra, names }: { which: Which; queue: Kernel
         <ul className="mt-2 space-y-0.5 text-xs text-slate-600" data-testid={`queue-${which}-owners`}>
           {owners.map(([soul, o]) => (
             <li key={soul} className="flex justify-between gap-2">
-              <span className="truncate">{names.get(soul) ?? `${soul.slice(0, 8)}…`}</span>
+              <Link href={`/beings/${soul}`} className="truncate hover:underline" title={soul}>
+                {names.get(soul) ?? `${soul.slice(0, 8)}…${soul.slice(-4)}`}
+              </Link>
               <span className="tabular-nums">
                 {o.running} running · {o.waiting} waiting
               </span>
