@@ -13,7 +13,7 @@ import type { Env } from "./env";
 import { createApiHandler } from "./http/apiHandler";
 import { createPrecacheHandler, readPrecacheListing } from "./http/precache";
 import { guardRequest } from "./http/requestGuard";
-import { handleSandboxAssets } from "./http/sandboxAssets";
+import { handleSandboxAssets, prepareSandboxAssets } from "./http/sandboxAssets";
 import { describeEndpoint } from "./llm/openAiCompatible";
 import { createRoomServer } from "./rooms/createRoomServer";
 import { handleRoomUpgrade, refuseUpgrade } from "./rooms/handleRoomUpgrade";
@@ -145,6 +145,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const port = typeof address === "object" && address ? address.port : env.port;
   const url = `http://${env.host === "0.0.0.0" || env.host === "127.0.0.1" ? "localhost" : env.host}:${port}`;
   log(`ready on ${url}`);
+  prepareSandboxAssets((error) => env.log !== "silent" && console.error("[luxos] the sandbox worker could not be bundled:", error));
 
   let closing: Promise<void> | undefined;
   return {

@@ -20,7 +20,8 @@ import {
   type RoomDoc,
 } from "../../lib/rooms";
 import type { Soul } from "../../lib/ids";
-import type { GoalEnded, GoalOutcome } from "../../workers/being/api";
+import type { GoalEnded, GoalOutcome, GoalState } from "../../workers/being/api";
+import { ROOM_DELIVERY_TIMEOUT_MS } from "../../lib/kernel/constants";
 import type { SwarmBeing, SwarmHost } from "../_swarm/SwarmHost";
 
 /** How often each being's agent looks at the room. */
@@ -31,7 +32,7 @@ const TIDY_MS = 5_000;
 const TASK_GOAL_PRIORITY = 10;
 
 /** The part of the swarm host the runner uses (tests pass their own). */
-export type RoomAgentHost = Pick<SwarmHost, "get" | "workerApi" | "onGoal">;
+export type RoomAgentHost = Pick<SwarmHost, "get" | "workerApi" | "onGoal" | "kernel">;
 
 interface Agent {
   memory: AgentMemory;
@@ -110,7 +111,10 @@ export class RoomAgentRunner {
   private async feed(soul: Soul, goal: { id: string; description: string }): Promise<void> {
     const api = this.host.workerApi(soul);
     if (!api) return;
-    const known = await api.goal(goal.id);
+    // NOTE: room deliveries are I/O like any message: they wait in the kernel's I/O queue as the being's, in turn with the rest.
+    const kernel = this.host.kernel;
+    const deliver = <T>(label: string, work: () => Promise<T>): Promise<T> => (kernel ? kernel.ioWork(soul, label, work, ROOM_DELIVERY_TIMEOUT_MS) : work());
+    const known = await deliver<GoalState>(`room task ${goal.id} (check)`, () => api.goal(goal.id));
     if (this.closed) return;
     if (known.status === "achieved" || known.status === "abandoned") {
       this.goalEnded(soul, { id: goal.id, outcome: known.status, reason: known.reason });
@@ -120,7 +124,9 @@ export class RoomAgentRunner {
     if (known.status !== "unknown") return;
     // NOTE: an outcome kept from an earlier attempt must not end this one.
     this.agents.get(soul)?.goals.delete(goal.id);
-    const answer = await api.send({ kind: "goal", id: goal.id, description: goal.description, priority: TASK_GOAL_PRIORITY });
+    const answer = await deliver(`room task ${goal.id}`, () =>
+      api.send({ kind: "goal", id: goal.id, description: goal.description, priority: TASK_GOAL_PRIORITY }),
+    );
     if (!answer.ok) throw new Error(answer.error ?? "the being refused the task's goal");
   }
 

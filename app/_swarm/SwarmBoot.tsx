@@ -1,5 +1,6 @@
 "use client";
 import { useEffect } from "react";
+import { getKernel } from "../_kernel/kernelSingleton";
 import { useTRPCClient } from "../_trpc/client";
 import { getSwarmHost } from "./swarmSingleton";
 import { loadSwarmEntries } from "./swarmStorage";
@@ -14,6 +15,8 @@ import { loadSwarmEntries } from "./swarmStorage";
 export function SwarmBoot() {
   const client = useTRPCClient();
   useEffect(() => {
+    // NOTE: the kernel is two empty queues until something runs: making it on every page costs nothing and gives the page's runs a kernel.
+    getKernel();
     if (loadSwarmEntries().some((entry) => entry.desired !== "stopped")) void getSwarmHost(client);
   }, [client]);
   return null;

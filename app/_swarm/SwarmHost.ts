@@ -5,8 +5,9 @@
  * come back after a reload or a browser restart, and the master record kept current.
  */
 import { proxy, transfer, wrap, type Remote } from "comlink";
-import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, GoalEnded, InitMode } from "../../workers/being/api";
+import type { BeingRecord, BeingStatus, BeingWorkerApi, BeingWorkerEvent, GoalEnded, InitMode, MicroWorldSummary } from "../../workers/being/api";
 import { DEFAULT_BUDGET, HEARTBEAT_MS, HUNG_AFTER_MS, RECORD_UPDATE_MS, WORKER_BOOT_TIMEOUT_MS } from "../../workers/being/constants";
+import { serveKernelPort, type KernelForBeings } from "../../workers/being/kernelPort";
 import { serveLlmPort } from "../../workers/being/llmPort";
 import { getLlmWorker } from "../../workers/llm/getLlmWorker";
 import { loadSwarmEntries, saveSwarmEntries, type Desired, type SwarmEntry } from "./swarmStorage";
@@ -66,6 +67,8 @@ interface Live {
   startedAt: number;
   /** Ends the being's port to the tab's LLM worker (WebLLM beings only). */
   closeLlm: (() => void) | null;
+  /** Ends the being's port to the tab's kernel (and cancels what it has queued there). */
+  closeKernel: (() => void) | null;
   /** Rejects when the worker fails (a script error) or is ended: a start-up step waiting on it stops waiting. */
   gone: Promise<never>;
   end: (reason: string) => void;
@@ -153,13 +156,15 @@ export class SwarmHost {
     private readonly master: MasterApi,
     /** Makes a being worker (tests and benches pass their own). */
     private readonly makeWorker: () => Worker = newWorker,
+    /** The tab's kernel: each being's worker gets a port to it (RUN python, function calls, Lux master calls). */
+    readonly kernel: KernelForBeings | null = null,
   ) {
     this.watchdog = setInterval(() => this.watch(), HEARTBEAT_MS);
   }
 
   /** A host with the beings this browser ran last time, started again where they were running. */
-  static async create(master: MasterApi, makeWorker: () => Worker = newWorker): Promise<SwarmHost> {
-    const host = new SwarmHost(master, makeWorker);
+  static async create(master: MasterApi, makeWorker: () => Worker = newWorker, kernel: KernelForBeings | null = null): Promise<SwarmHost> {
+    const host = new SwarmHost(master, makeWorker, kernel);
     // NOTE: asked for once per page; the browser may say no, and then OPFS data can be evicted under storage pressure.
     void navigator.storage?.persist?.().catch(() => false);
     for (const entry of loadSwarmEntries()) host.slots.set(entry.record.soul, host.newSlot(entry.record, entry.desired));
@@ -328,6 +333,52 @@ export class SwarmHost {
     return { api, close: () => worker.terminate() };
   }
 
+  // ------------------------------------------------------------ migration (seed 000)
+
+  /**
+   * Takes in a being that came from a being file: its micro-world is already in OPFS (`importMicroWorld`), so it
+   * starts here and resumes with its memories and facts. A being the swarm knows already is just started.
+   */
+  async adopt(record: BeingRecord): Promise<void> {
+    this.assertOpen();
+    if (!this.slots.has(record.soul)) {
+      this.slots.set(record.soul, this.newSlot(record, "running"));
+      this.persist();
+      this.changed(true);
+    }
+    await this.start(record.soul);
+  }
+
+  /** The being's micro-world as one SQLite image, from its running worker or from OPFS; null when this browser has none. */
+  async exportMicroWorld(soul: string): Promise<Uint8Array | null> {
+    const live = this.slots.get(soul)?.live;
+    if (live) return live.api.exportMicroWorld(soul);
+    return this.withScratchWorker((api) => api.exportMicroWorld(soul));
+  }
+
+  /** Checks an image from a being file (header, integrity, schema) in a scratch worker; throws what is wrong. */
+  checkMicroWorld(image: Uint8Array): Promise<MicroWorldSummary> {
+    return this.withScratchWorker((api) => api.checkMicroWorld(transfer(image, [image.buffer])));
+  }
+
+  /** Writes an image as the micro-world of `soul` in this browser's OPFS (never over one that exists). */
+  importMicroWorld(soul: string, image: Uint8Array): Promise<MicroWorldSummary> {
+    return this.withScratchWorker((api) => api.importMicroWorld(soul, transfer(image, [image.buffer])));
+  }
+
+  /** A worker for one job that needs no being (reading or writing a micro-world file), ended afterwards. */
+  private async withScratchWorker<T>(job: (api: Remote<BeingWorkerApi>) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    // NOTE: booted like any being worker, so a worker that cannot load fails in words instead of never answering.
+    const { worker, api, ready } = bootWorker(this.makeWorker);
+    try {
+      await ready;
+      return await job(api);
+    } finally {
+      worker.terminate();
+    }
+  }
+
   /** Stops watching and ends every worker here (their locks go with them). Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -340,6 +391,7 @@ export class SwarmHost {
       slot.waitForLock?.abort();
       slot.live?.end("the swarm host closed");
       slot.live?.closeLlm?.();
+      slot.live?.closeKernel?.();
       slot.live?.worker.terminate();
       slot.live = null;
       slot.releaseLock?.();
@@ -534,13 +586,14 @@ export class SwarmHost {
     let end: (reason: string) => void = () => {};
     const gone = new Promise<never>((_, reject) => (end = (reason) => reject(new Error(reason))));
     gone.catch(() => {});
-    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now(), closeLlm: null, gone, end };
+    const live: Live = { worker, api, lastSeen: Date.now(), startedAt: Date.now(), closeLlm: null, closeKernel: null, gone, end };
     slot.live = live;
     worker.addEventListener("error", (event) => this.crashed(slot, live, `the worker failed: ${event.message || "a script error"}`));
     /** A start-up step, abandoned if the worker fails meanwhile (its comlink call would never answer). */
     const step = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, live.gone]);
     try {
       if (slot.being.record.reasoner === "webllm") live.closeLlm = await step(this.connectLlm(api));
+      if (this.kernel) live.closeKernel = await step(this.connectKernel(api, slot.being.soul, this.kernel));
       await step(api.onEvent(proxy((event: BeingWorkerEvent) => this.onWorkerEvent(slot, live, event))));
       const t2 = performance.now();
       await step(api.init(slot.being.record, "run"));
@@ -568,6 +621,19 @@ export class SwarmHost {
     const channel = new MessageChannel();
     const close = serveLlmPort(getLlmWorker().api, channel.port1);
     await api.connectLlm(transfer(channel.port2, [channel.port2]));
+    return close;
+  }
+
+  /** Hands a being's worker a port to the tab's kernel, bound to its soul. Answers the function that closes it. */
+  private async connectKernel(api: Remote<BeingWorkerApi>, soul: string, kernel: KernelForBeings): Promise<() => void> {
+    const channel = new MessageChannel();
+    const close = serveKernelPort(kernel, soul, channel.port1);
+    try {
+      await api.connectKernel(transfer(channel.port2, [channel.port2]));
+    } catch (error) {
+      close();
+      throw error;
+    }
     return close;
   }
 
@@ -653,6 +719,7 @@ export class SwarmHost {
   private kill(slot: Slot, phase: BeingPhase): Promise<void> {
     slot.live?.end(`the being's worker ended (${phase})`);
     slot.live?.closeLlm?.();
+    slot.live?.closeKernel?.();
     slot.live?.worker.terminate();
     slot.live = null;
     slot.releaseLock?.();

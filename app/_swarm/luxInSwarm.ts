@@ -23,7 +23,10 @@ export async function stopLuxInSwarm(host: SwarmHost, soul: string): Promise<boo
   return (await host.workerApi(soul)?.stopLux()) ?? false;
 }
 
-/** Lux CALL: asks the named being's worker in this tab, within `timeoutMs`. */
+/**
+ * Lux CALL: asks the named being's worker in this tab, within `timeoutMs`. The call waits its turn in the
+ * kernel's I/O queue as the caller's (the timeout counts the wait).
+ */
 export async function callBeing(host: SwarmHost, from: string, target: string, input: unknown, timeoutMs: number): Promise<unknown> {
   const wanted = target.trim().toLowerCase();
   const beings = host.list();
@@ -31,13 +34,12 @@ export async function callBeing(host: SwarmHost, from: string, target: string, i
   if (!found) throw new Error(`no being named ${JSON.stringify(target)} runs in this tab's swarm; spawn or start it on the Swarm page, then run again`);
   const api = host.workerApi(found.soul);
   if (!api) throw new Error(`${found.name} is ${found.phase} here, not running; start it on the Swarm page, then run again`);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${found.name} did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([api.answerCall(from, input), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const ask = (signal: AbortSignal) =>
+    new Promise<unknown>((resolve, reject) => {
+      signal.addEventListener("abort", () => reject(new Error(`${found.name} did not answer within ${timeoutMs} ms`)), { once: true });
+      api.answerCall(from, input).then(resolve, reject);
+    });
+  const kernel = host.kernel;
+  if (!kernel) return ask(AbortSignal.timeout(timeoutMs));
+  return kernel.ioWork(from, `CALL ${found.name}`, ask, timeoutMs);
 }

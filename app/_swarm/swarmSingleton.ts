@@ -5,6 +5,7 @@
  */
 import type { TRPCClient } from "@trpc/client";
 import type { AppRouter } from "../../server/root";
+import { getKernel } from "../_kernel/kernelSingleton";
 import { SwarmHost, type MasterApi } from "./SwarmHost";
 
 /** The test hook: only what the UI cannot show (workers, locks), plus a way to crash a worker. */
@@ -35,7 +36,7 @@ export function masterApiFrom(client: TRPCClient<AppRouter>): MasterApi {
 
 /** The tab's swarm host (created, and its beings restarted, on the first call). */
 export function getSwarmHost(client: TRPCClient<AppRouter>): Promise<SwarmHost> {
-  hostPromise ??= SwarmHost.create(masterApiFrom(client)).then((host) => {
+  hostPromise ??= SwarmHost.create(masterApiFrom(client), undefined, getKernel()).then((host) => {
     window.__luxos = {
       ...window.__luxos,
       swarm: {

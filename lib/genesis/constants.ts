@@ -11,3 +11,8 @@ export const SNAPSHOT_EVERY = 10;
 export const MAX_SOURCE_BYTES = 64 * 1024;
 /** How many version summaries the genesis document itself carries; the master keeps all of them. */
 export const VERSIONS_IN_RECORD = 100;
+/**
+ * The largest micro-world (SQLite file) a being file carries: base64 makes it a third larger inside the JSON, and
+ * the whole file is read into memory twice on import; a being that knows more should share it through the master.
+ */
+export const MAX_MICRO_WORLD_BYTES = 32 * 1024 * 1024;

@@ -5,3 +5,4 @@ export * from "./genesisDocument";
 export * from "./lineDiff";
 export * from "./versions";
 export * from "./wire";
+export * from "./microWorldFile";

@@ -10,6 +10,7 @@ import type { JsonObject } from "../jsonMergePatch";
 import { jsonDocument, tagsSchema } from "../schemas";
 import type { Classification, ChangeKind } from "./classify";
 import { beingTypeSchema, languageSchema, sourceSchema, type Genesis } from "./genesisDocument";
+import { microWorldSchema } from "./microWorldFile";
 import type { DiffRow } from "./lineDiff";
 import { versionRecordSchema, type VersionRecord } from "./versions";
 
@@ -85,8 +86,11 @@ export const beingExportSchema = z.strictObject({
       }),
     )
     .max(10_000),
-  /** The being's micro-world SQLite file, base64; null when exported from the master alone. */
-  micro_world: z.string().nullable(),
+  /**
+   * The being's micro-world SQLite file (lib/genesis/microWorldFile.ts); null when the file was exported from the master
+   * alone (the master never holds it: the page that exports adds it from the browser's OPFS, the page that imports restores it).
+   */
+  micro_world: microWorldSchema.nullable(),
 });
 export type BeingExport = z.output<typeof beingExportSchema>;
 

@@ -51,6 +51,10 @@ export interface InitMessage {
   /** [state, length] then the answer's bytes, for `execution` and `summon` that block. */
   readonly bridge: SharedArrayBuffer;
   readonly memoryLimitBytes: number;
+  /** A memory snapshot of a freshly loaded Pyodide (made by an earlier sandbox of this owner) to start from, or null. */
+  readonly snapshot: ArrayBuffer | null;
+  /** Without a snapshot: make one right after loading, before any being's code runs, and send it (`snapshot`). */
+  readonly makeSnapshot: boolean;
 }
 
 export const initMessageSchema = z.object({
@@ -62,6 +66,8 @@ export const initMessageSchema = z.object({
   interrupt: z.instanceof(SharedArrayBuffer),
   bridge: z.instanceof(SharedArrayBuffer),
   memoryLimitBytes: z.number().int().positive(),
+  snapshot: z.instanceof(ArrayBuffer).nullable(),
+  makeSnapshot: z.boolean(),
 });
 
 // ---------------------------------------------------------------- sandbox → owner
@@ -106,6 +112,8 @@ export const resultMessageSchema = z.discriminatedUnion("ok", [
 export const sandboxMessageSchema = z.union([
   z.strictObject({ type: z.literal("ready"), ms: z.number(), python: z.string().max(100) }),
   z.strictObject({ type: z.literal("failed"), message: z.string().max(10_000) }),
+  // NOTE: accepted only while the sandbox loads, before any being's code ran in it (createSandbox.ts).
+  z.strictObject({ type: z.literal("snapshot"), bytes: z.instanceof(ArrayBuffer) }),
   requestSchema,
   resultMessageSchema,
 ]);

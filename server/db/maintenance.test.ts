@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CORE_BEINGS } from "../../lib/coreBeings";
 import { beingCreateSchema } from "../../lib/schemas";
 import { openStore } from "./openStore";
 import type { MasterStore } from "./store";
@@ -21,7 +22,7 @@ describe("store maintenance on PGlite", () => {
     );
 
   it("analyzes a world that never was on open", async () => {
-    expect(await reltuples()).toEqual({ base_beings: 5, relationships: 0 });
+    expect(await reltuples()).toEqual({ base_beings: CORE_BEINGS.length, relationships: 0 });
   });
 
   it("refreshes statistics after a bulk load, so the planner knows the tags", async () => {
@@ -29,7 +30,7 @@ describe("store maintenance on PGlite", () => {
       Array.from({ length: 1_500 }, (_, i) => beingCreateSchema.parse({ genesis: { name: `b${i}` }, tags: [i % 2 ? "odd" : "even"] })),
     );
     await store.maintain();
-    expect((await reltuples())["base_beings"]).toBe(1_505);
+    expect((await reltuples())["base_beings"]).toBe(1_500 + CORE_BEINGS.length);
     const stats = await store.sql.query<{ attname: string }>("SELECT attname FROM pg_stats WHERE tablename = 'base_beings' AND attname = 'tags'");
     expect(stats).toHaveLength(1);
   });
@@ -37,6 +38,6 @@ describe("store maintenance on PGlite", () => {
   it("leaves small writes alone", async () => {
     await store.beings.create(beingCreateSchema.parse({ genesis: { name: "one more" } }));
     await store.maintain();
-    expect((await reltuples())["base_beings"]).toBe(1_505);
+    expect((await reltuples())["base_beings"]).toBe(1_500 + CORE_BEINGS.length);
   });
 });

@@ -62,6 +62,14 @@ function bundleWorker(): Promise<string> {
   }));
 }
 
+/**
+ * Bundles the sandbox worker now rather than on its first request, so the first Python run a person starts does
+ * not wait for esbuild. A failure is only logged here: the request that needs the bundle tries again and answers it.
+ */
+export function prepareSandboxAssets(onError: (error: unknown) => void): void {
+  bundleWorker().catch(onError);
+}
+
 function notFound(res: ServerResponse, message: string): void {
   res.writeHead(404, { ...ISOLATION, "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
   res.end(message);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { coreSoul } from "../../lib/coreBeings";
+import { CORE_BEINGS, coreSoul } from "../../lib/coreBeings";
 import { MAX_JSON_BYTES, MAX_TAGS } from "../../lib/constants";
 import { openStore } from "../db/openStore";
 import type { MasterStore } from "../db/store";
@@ -98,7 +98,7 @@ describe("tRPC routers", () => {
 
   it("describe the master", async () => {
     const info = await api.master.info();
-    expect(info).toMatchObject({ store: "pglite", counts: { beings: 5, relationships: 0 } });
-    expect(info.core_beings.map((b) => b.name)).toEqual(["BaseBeing", "ClassBeing", "FunctionBeing", "Kernel", "Factory"]);
+    expect(info).toMatchObject({ store: "pglite", counts: { beings: CORE_BEINGS.length, relationships: 0 } });
+    expect(info.core_beings.map((b) => b.name)).toEqual(["BaseBeing", "ClassBeing", "FunctionBeing", "Kernel", "Factory", "IOQueue", "CPUQueue"]);
   });
 });

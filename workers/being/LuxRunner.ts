@@ -8,7 +8,7 @@ import { LuxRuntimeError } from "../../lib/lux/LuxRuntimeError";
 import { textOf, fromJson } from "../../lib/lux/values";
 import type { LuxCallBeing, LuxRunRequest, LuxRunView, LuxStepView } from "./api";
 import { searchLocalFacts } from "./askMaster";
-import { createBeingLuxHost } from "./luxHost";
+import { createBeingLuxHost, type BeingLuxHostOptions } from "./luxHost";
 import type { MicroWorld } from "./microWorld";
 
 /** Steps sent to the page together, at most this often: the trace stays live without a message per step. */
@@ -25,6 +25,8 @@ export class LuxRunner {
     private readonly world: () => MicroWorld,
     /** RUN python in the being's sandbox; absent (Node), RUN says so. */
     private readonly runPython?: (code: string, signal: AbortSignal) => Promise<{ value: unknown; ms: number }>,
+    /** The master's procedures as the run reaches them (in a tab: through the kernel's I/O queue); this origin's tRPC when absent. */
+    private readonly master?: BeingLuxHostOptions["master"],
   ) {}
 
   get running(): boolean {
@@ -52,7 +54,14 @@ export class LuxRunner {
     }
     const controller = new AbortController();
     this.controller = controller;
-    const host = createBeingLuxHost({ soul: this.soul, world: this.world(), files: request.files ?? [], callBeing, runPython: this.runPython });
+    const host = createBeingLuxHost({
+      soul: this.soul,
+      world: this.world(),
+      files: request.files ?? [],
+      callBeing,
+      runPython: this.runPython,
+      ...(this.master && { master: this.master }),
+    });
     let pending: LuxStepView[] = [];
     let lastSent = performance.now();
     const send = () => {

@@ -123,6 +123,15 @@ export interface RecentEvent {
   readonly time: string;
 }
 
+/** What a micro-world image holds (microWorldTransfer.ts), as an import shows it. */
+export interface MicroWorldSummary {
+  readonly bytes: number;
+  readonly schemaVersion: number;
+  readonly facts: number;
+  readonly memories: number;
+  readonly outbox: number;
+}
+
 /** A file dropped on the Lux editor, passed into a run for `LOAD file`. */
 export interface LuxFileInput {
   readonly name: string;
@@ -202,6 +211,11 @@ export interface BeingWorkerApi {
    * comlink's `transfer`). A WebLLM being needs it before `init`; without it, it falls back and says why.
    */
   connectLlm(port: MessagePort): Promise<void>;
+  /**
+   * Gives the worker its port to the tab's kernel (workers/being/kernelPort.ts; the swarm host serves it, bound to this
+   * being's soul). RUN python, function calls and Lux's master calls go through it; without it they fail and say why.
+   */
+  connectKernel(port: MessagePort): Promise<void>;
   /** Opens the being's micro-world (migrating it) and, in `run` mode, restores its mind. */
   init(record: BeingRecord, mode: InitMode): Promise<BeingStatus>;
   /** Starts the loop (no-op when running). */
@@ -246,9 +260,19 @@ export interface BeingWorkerApi {
   /** Answers a Lux CALL from another being: what this being knows about the input's question or text. */
   answerCall(from: string, input: unknown): Promise<unknown>;
   /**
-   * Runs a function being's Python in this worker's own sandbox worker (started on first use; a hostile or
-   * runaway call kills only the sandbox): its code and attributes from the master, or `source` instead of its
-   * code; `kwargs` over its attributes. Never rejects for the code's own failures: see `CallOutcome.ok`.
+   * The being's micro-world as one SQLite image (for a being file), from the open database when this worker runs that
+   * being, else read from OPFS; null when this browser has no micro-world for it. Needs no `init`.
+   */
+  exportMicroWorld(soul: string): Promise<Uint8Array | null>;
+  /** Checks an image from a being file (header, integrity, schema) without writing anything; throws what is wrong. Needs no `init`. */
+  checkMicroWorld(image: Uint8Array): Promise<MicroWorldSummary>;
+  /** Writes a checked image as the micro-world of `soul` in this browser (never over an existing one). Needs no `init`. */
+  importMicroWorld(soul: string, image: Uint8Array): Promise<MicroWorldSummary>;
+  /**
+   * Runs a function being's Python through the tab's kernel (its code from the master in the I/O queue, the run in
+   * the CPU queue on a pool sandbox; a hostile or runaway call kills only that sandbox): its code and attributes from
+   * the master, or `source` instead of its code; `kwargs` over its attributes. Never rejects for the code's own
+   * failures (see `CallOutcome.ok`); rejects when the kernel refuses it (a full queue) or is not connected.
    */
   callFunction(request: {
     readonly soul: string;

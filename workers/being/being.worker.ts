@@ -4,7 +4,7 @@
  * `new Worker(new URL("../../workers/being/being.worker.ts", import.meta.url), { type: "module" })`,
  * exposing `BeingWorkerApi` with comlink.
  */
-import { expose } from "comlink";
+import { expose, transfer } from "comlink";
 import { hashEmbed } from "../../lib/embed";
 import type { LlmWorkerApi } from "../../lib/reason";
 import type { BeingStatus, BeingWorkerApi, BeingWorkerEvent } from "./api";
@@ -13,14 +13,15 @@ import { llmOverPort } from "./llmPort";
 import { LuxRunner } from "./LuxRunner";
 import { createSnippetRunner } from "./pythonSnippet";
 import { loadSqlite } from "./microWorld";
-import { createSandbox, type Sandbox } from "../sandbox/createSandbox";
-import { createMasterHost, fetchRunnable } from "../sandbox/masterHost";
+import { checkImage, readStoredImage, writeImage } from "./microWorldTransfer";
+import { BEING_MASTER_PATHS, kernelOverPort, type BeingMasterPath, type KernelClient } from "./kernelPort";
 
 let runtime: BeingRuntime | null = null;
 let listener: ((event: BeingWorkerEvent) => void) | null = null;
 let llm: LlmWorkerApi | null = null;
 let lux: LuxRunner | null = null;
-let sandbox: Sandbox | null = null;
+/** The tab's kernel, reached through the port the swarm host handed over before init. */
+let kernel: KernelClient | null = null;
 
 function ready(): BeingRuntime {
   if (!runtime) throw new Error("This being's worker has not been initialised: call init(record) first.");
@@ -37,19 +38,25 @@ const api: BeingWorkerApi = {
     llm = llmOverPort(port);
     return Promise.resolve();
   },
+  connectKernel(port) {
+    kernel = kernelOverPort(port);
+    return Promise.resolve();
+  },
   async init(record, mode) {
     if (runtime) return runtime.status();
     runtime = await BeingRuntime.create(record, mode, { llm, origin: self.location.origin });
     const runPython = createSnippetRunner({
       soul: record.soul,
       name: record.name,
-      sandbox: ownSandbox,
-      discard: (box) => {
-        if (sandbox === box) sandbox = null;
-      },
+      run: (being, options, signal) => theKernel().runPython(being, options, signal),
       capabilities: ["execution", "summon"],
     });
-    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython);
+    // NOTE: Lux's master calls (LOAD url/query, ASK, SUMMON, CLASSIFY) wait in the kernel's I/O queue with every other being's.
+    const master = {
+      read: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("read", masterPath(path), input, signal),
+      mutation: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("mutation", masterPath(path), input, signal),
+    };
+    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython, master);
     if (listener) runtime.onEvent(listener);
     return runtime.status();
   },
@@ -75,16 +82,24 @@ const api: BeingWorkerApi = {
   runLux: (request, onSteps, callBeing) => Promise.resolve().then(() => luxRunner().run(request, onSteps, callBeing)),
   stopLux: () => Promise.resolve(lux?.stop() ?? false),
   answerCall: (from, input) => Promise.resolve().then(() => luxRunner().answer(from, input)),
-  async callFunction({ soul, source, kwargs, timeLimitMs }) {
-    const being = await fetchRunnable(soul);
-    return ownSandbox().call(source === undefined ? being : { ...being, source }, { ...(kwargs && { kwargs }), ...(timeLimitMs && { timeLimitMs }) });
+  async exportMicroWorld(soul) {
+    const world = runtime?.microWorld;
+    const image = world && world.soul === soul && world.isOpen ? world.exportImage() : await readStoredImage(soul);
+    return image && transfer(image, [image.buffer]);
   },
+  checkMicroWorld: (image) => checkImage(image),
+  importMicroWorld: (soul, image) => writeImage(soul, image),
+  callFunction: (request) => Promise.resolve().then(() => theKernel().callFunction(request)),
 };
 
-/** The being's own Python sandbox worker, started on first use (function calls and Lux RUN python share it). */
-function ownSandbox(): Sandbox {
-  sandbox ??= createSandbox({ host: createMasterHost() });
-  return sandbox;
+function theKernel(): KernelClient {
+  if (!kernel) throw new Error("This being has no kernel to run Python or reach the master through: start it from the Swarm page of a LuxOS tab.");
+  return kernel;
+}
+
+function masterPath(path: string): BeingMasterPath {
+  if (!(BEING_MASTER_PATHS as readonly string[]).includes(path)) throw new Error(`A being's Lux program cannot call ${path} at the master.`);
+  return path as BeingMasterPath;
 }
 
 function luxRunner(): LuxRunner {

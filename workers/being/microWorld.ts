@@ -62,6 +62,11 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE outbox ADD COLUMN refused TEXT;`,
 ];
 
+/** The schema version this build writes (`PRAGMA user_version` after every migration ran). */
+export const MICRO_WORLD_SCHEMA_VERSION = MIGRATIONS.length;
+/** The tables every micro-world of this schema has. */
+export const MICRO_WORLD_TABLES = ["facts", "memories", "world_model", "outbox", "settings", "cursors"] as const;
+
 let sqlite3Promise: Promise<Sqlite3> | undefined;
 /** Loads and initialises sqlite-wasm once per worker. */
 export function loadSqlite(): Promise<Sqlite3> {
@@ -554,6 +559,12 @@ export class MicroWorld implements OutboxStore, PulledStore {
     const ms = performance.now() - started;
     this.write(() => this.db.exec("DELETE FROM memories WHERE kind = 'bench'"));
     return ms;
+  }
+
+  /** The database as one image (sqlite's serialize): consistent even while the being runs, since the worker is single-threaded. */
+  exportImage(): Uint8Array {
+    this.assertOpen();
+    return this.sqlite3.capi.sqlite3_js_db_export(this.db);
   }
 
   /** False once closed. */

@@ -1,9 +1,9 @@
 /**
- * Lux `RUN python """…""" AS x` in a being: the snippet runs in the being's own sandbox worker (workers/sandbox)
+ * Lux `RUN python """…""" AS x` in a being: the snippet runs through the tab's kernel, on a sandbox worker of its CPU queue's pool
  * as the body of an entry point. Its value is what it returns, else the variable `result` it set, else what it printed.
  */
-import type { CallOutcome, Sandbox } from "../sandbox/createSandbox";
-import type { Capability } from "../../lib/sandbox/protocol";
+import type { CallOutcome } from "../sandbox/createSandbox";
+import type { Capability, Runnable } from "../../lib/sandbox/protocol";
 import { LUX_PYTHON_TIME_LIMIT_MS } from "./constants";
 
 /** The snippet, dedented, as the body of `def function(**kwargs)`; `result` (when set) is what it answers. */
@@ -31,31 +31,21 @@ export function snippetValue(outcome: CallOutcome): { value: unknown; ms: number
 export interface SnippetRunnerOptions {
   readonly soul: string;
   readonly name: string;
-  /** The being's own sandbox, created on first use; `discard` forgets one that was closed. */
-  readonly sandbox: () => Sandbox;
-  readonly discard: (sandbox: Sandbox) => void;
+  /** Runs the wrapped snippet: the tab's kernel (its CPU queue); an abort cancels it there, waiting or running. */
+  readonly run: (being: Runnable, options: { timeLimitMs: number }, signal: AbortSignal) => Promise<CallOutcome>;
   readonly capabilities?: readonly Capability[];
 }
 
-/** A `runPython` for the being's Lux host: Stop closes the sandbox (Python cannot be trusted to stop), and the next RUN starts a fresh one. */
+/** A `runPython` for the being's Lux host: each RUN waits its turn in the kernel's CPU queue; Stop cancels it there. */
 export function createSnippetRunner(options: SnippetRunnerOptions) {
   return async (code: string, signal: AbortSignal): Promise<{ value: unknown; ms: number }> => {
     signal.throwIfAborted();
-    const box = options.sandbox();
-    const onAbort = () => {
-      box.close();
-      options.discard(box);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      const outcome = await box.call(
-        { soul: options.soul, name: options.name, version: 0, source: wrapSnippet(code), attributes: {}, capabilities: [...(options.capabilities ?? [])] },
-        { timeLimitMs: LUX_PYTHON_TIME_LIMIT_MS },
-      );
-      signal.throwIfAborted();
-      return snippetValue(outcome);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    const outcome = await options.run(
+      { soul: options.soul, name: options.name, version: 0, source: wrapSnippet(code), attributes: {}, capabilities: [...(options.capabilities ?? [])] },
+      { timeLimitMs: LUX_PYTHON_TIME_LIMIT_MS },
+      signal,
+    );
+    signal.throwIfAborted();
+    return snippetValue(outcome);
   };
 }

@@ -118,6 +118,15 @@ function loadFiles(base: string): Promise<Files> {
   return files;
 }
 
+/**
+ * A memory snapshot of a freshly started Pyodide, per Pyodide URL: the first sandbox of this owner (a tab, a being's
+ * worker) makes it while it loads, before any being's code runs; every later sandbox (the pool's others, a restart
+ * after a kill) starts from it and skips Python's own start-up. Kept in memory only: a new tab starts cold.
+ */
+const snapshots = new Map<string, ArrayBuffer>();
+/** URLs whose snapshot a loading sandbox is making now (a second one at the same time does not make another). */
+const snapshotting = new Set<string>();
+
 const failure = (type: string, message: string): ErrorInfo => ({ type, message, traceback: "" });
 
 /** Creates a sandbox; the worker starts on the first `warm()` or `call()`, and again after it had to be killed. */
@@ -237,16 +246,37 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     if (state === "closed") return Promise.reject(new SandboxError("closed", "This sandbox was closed: create a new one."));
     return (started ??= (async () => {
       state = "starting";
-      const files = await loadFiles(pyodideUrl());
+      // NOTE: the worker starts first, so its script and Pyodide's JavaScript load while the wasm compiles here.
+      const w = new Worker(`${origin()}${SANDBOX_WORKER_URL}`, { type: "module", name: "luxos-sandbox" });
+      worker = w;
+      let early: string | null = null;
+      w.onerror = (event) => {
+        event.preventDefault();
+        early = `The sandbox worker failed: ${event.message || "it could not start or it crashed"}.`;
+      };
+      const base = pyodideUrl();
+      let files: Files;
+      try {
+        files = await loadFiles(base);
+        if (early !== null) throw new SandboxError("load_failed", early);
+      } catch (error) {
+        if (worker === w) kill(failure("SandboxError", error instanceof Error ? error.message : String(error)));
+        throw error;
+      }
+      if (worker !== w) throw new SandboxError("closed", "The sandbox was closed while it started.");
       interrupt = new Uint8Array(new SharedArrayBuffer(1));
       bridge = new SharedArrayBuffer(BRIDGE_BYTES);
       const channel = new MessageChannel();
-      const w = new Worker(`${origin()}${SANDBOX_WORKER_URL}`, { type: "module", name: "luxos-sandbox" });
-      worker = w;
       port = channel.port1;
+      const snapshot = snapshots.get(base) ?? null;
+      const makeSnapshot = snapshot === null && !snapshotting.has(base);
+      if (makeSnapshot) snapshotting.add(base);
       return new Promise<number>((resolve, reject) => {
         const fail = (message: string) => {
           clearTimeout(timer);
+          if (makeSnapshot) snapshotting.delete(base);
+          // NOTE: a snapshot that cannot be loaded is dropped, so the next sandbox starts the long way and makes a new one.
+          if (snapshot) snapshots.delete(base);
           if (worker === w) kill(failure("SandboxError", message));
           reject(new SandboxError("load_failed", message));
         };
@@ -257,8 +287,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         };
         channel.port1.onmessage = (event: MessageEvent) => {
           const parsed = sandboxMessageSchema.safeParse(event.data);
-          if (parsed.success && parsed.data.type === "ready") {
+          if (parsed.success && parsed.data.type === "snapshot" && makeSnapshot) {
+            snapshotting.delete(base);
+            if (parsed.data.bytes.byteLength <= (options.memoryLimitBytes ?? MEMORY_LIMIT_BYTES)) snapshots.set(base, parsed.data.bytes);
+          } else if (parsed.success && parsed.data.type === "ready") {
             clearTimeout(timer);
+            if (makeSnapshot) snapshotting.delete(base);
             channel.port1.onmessage = onMessage;
             state = "ready";
             resolve(parsed.data.ms);
@@ -274,6 +308,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           interrupt: interrupt.buffer,
           bridge,
           memoryLimitBytes: options.memoryLimitBytes ?? MEMORY_LIMIT_BYTES,
+          snapshot,
+          makeSnapshot,
         };
         w.postMessage(init, [channel.port2]);
       });

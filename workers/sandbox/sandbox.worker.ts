@@ -6,7 +6,7 @@
  * before any being's code runs, and talks only through the MessagePort it was given.
  */
 import type { PyodideAPI } from "pyodide";
-import { BRIDGE_POLL_MS, MAX_OUTPUT_CHARS } from "../../lib/sandbox/constants";
+import { BRIDGE_POLL_MS, MAX_OUTPUT_CHARS, PYODIDE_VERSION } from "../../lib/sandbox/constants";
 import { initMessageSchema, runMessageSchema, type InitMessage, type SandboxMessage } from "../../lib/sandbox/protocol";
 import { PRELUDE } from "./prelude";
 import { z } from "zod";
@@ -15,6 +15,20 @@ import { z } from "zod";
 z.config({ jitless: true });
 
 declare const self: DedicatedWorkerGlobalScope;
+
+type LoadPyodide = (o: object) => Promise<PyodideAPI & { makeMemorySnapshot(): Uint8Array }>;
+
+/**
+ * Pyodide's JavaScript (pyodide.mjs and its 1.2 MB pyodide.asm.mjs), fetched and parsed the moment the worker starts,
+ * while its owner is still compiling the wasm: `loadPyodide` later imports the same URLs and finds them loaded.
+ */
+const PRELOAD_URL = `${self.location.origin}/pyodide/v${PYODIDE_VERSION}/`;
+const preloaded = Promise.all([
+  import(/* webpackIgnore: true */ `${PRELOAD_URL}pyodide.mjs`),
+  import(/* webpackIgnore: true */ `${PRELOAD_URL}pyodide.asm.mjs`),
+]);
+// NOTE: a failed preload is retried by the import in start(), which reports it.
+preloaded.catch(() => undefined);
 
 /** What Python can never reach once the sandbox is ready: network, storage, messaging, locks, workers. */
 const REMOVED_GLOBALS = [
@@ -102,8 +116,20 @@ async function start(init: InitMessage): Promise<void> {
 
   limitMemory(init.memoryLimitBytes);
   serveFiles(init.files);
-  const { loadPyodide } = (await import(/* webpackIgnore: true */ `${init.pyodideUrl}pyodide.mjs`)) as { loadPyodide: (o: object) => Promise<PyodideAPI> };
-  const pyodide = await loadPyodide({ indexURL: init.pyodideUrl, lockFileContents: init.files.lock, checkAPIVersion: true });
+  const module: unknown = init.pyodideUrl === PRELOAD_URL ? (await preloaded.catch(() => [undefined]))[0] : undefined;
+  const { loadPyodide } = (module ?? (await import(/* webpackIgnore: true */ `${init.pyodideUrl}pyodide.mjs`))) as { loadPyodide: LoadPyodide };
+  const pyodide = await loadPyodide({
+    indexURL: init.pyodideUrl,
+    lockFileContents: init.files.lock,
+    checkAPIVersion: true,
+    // A snapshot skips Python's own start-up (about nine tenths of the load); the first sandbox of an owner makes one.
+    ...(init.snapshot ? { _loadSnapshot: init.snapshot } : init.makeSnapshot ? { _makeSnapshot: true } : {}),
+  });
+  if (!init.snapshot && init.makeSnapshot) {
+    // NOTE: taken before the prelude, the JS modules and any being's code: it holds a freshly started Python and nothing else.
+    const bytes = pyodide.makeMemorySnapshot().slice().buffer;
+    port.postMessage({ type: "snapshot", bytes } satisfies SandboxMessage, [bytes]);
+  }
   pyodide.setStdout({ batched: (line: string) => void (stdout = clip(`${stdout}${line}\n`)) });
   pyodide.setStderr({ batched: (line: string) => void (stderr = clip(`${stderr}${line}\n`)) });
   pyodide.setInterruptBuffer(interrupt);

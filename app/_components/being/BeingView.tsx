@@ -2,6 +2,7 @@
 import { skipToken, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { coreSoul } from "../../../lib/coreBeings";
 import { soulSchema } from "../../../lib/ids";
 import { beingName, beingType } from "../../_lib/beingName";
 import { errorCode, retryUnlessClientError } from "../../_lib/errorMessage";
@@ -9,6 +10,7 @@ import { useRefreshWorld } from "../../_lib/useRefreshWorld";
 import { useTRPC } from "../../_trpc/client";
 import { GenesisSection } from "../genesis/GenesisPanel";
 import { NeighborhoodPanel } from "../graph/NeighborhoodPanel";
+import { KernelPanel } from "../kernel/KernelPanel";
 import { LuxEditorPanel } from "../lux-editor/LuxEditorPanel";
 import { Button } from "../ui/Button";
 import { CopyButton } from "../ui/CopyButton";
@@ -23,6 +25,9 @@ import { DeleteBeingButton } from "./DeleteBeingButton";
 import { EditBeingForm } from "./EditBeingForm";
 import { MicroWorldPanel } from "./MicroWorldPanel";
 import { RelationshipsPanel } from "./RelationshipsPanel";
+
+/** The Kernel and its two queue beings: their pages show this tab's queues, live. */
+const KERNEL_SOULS: ReadonlySet<string> = new Set([coreSoul("Kernel"), coreSoul("IOQueue"), coreSoul("CPUQueue")]);
 
 function Breadcrumb({ name }: { name?: string }) {
   return (
@@ -154,6 +159,11 @@ export function BeingView({ soul: raw }: { soul: string }) {
         {!b.core && (
           <div className="lg:col-span-5">
             <LuxEditorPanel being={b} />
+          </div>
+        )}
+        {KERNEL_SOULS.has(b.soul) && (
+          <div className="lg:col-span-5">
+            <KernelPanel />
           </div>
         )}
         <div className="lg:col-span-5">

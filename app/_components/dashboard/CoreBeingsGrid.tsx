@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { CORE_BEINGS } from "../../../lib/coreBeings";
 
-/** The five core beings every other being descends from. */
+/** The core beings every other being descends from (and the kernel's two queues). */
 export function CoreBeingsGrid() {
   return (
     <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5" data-testid="core-beings">

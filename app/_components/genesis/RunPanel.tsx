@@ -1,11 +1,11 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { GenesisView } from "../../../lib/genesis";
 import { capabilitiesOf } from "../../../lib/genesis";
 import type { CallOutcome } from "../../../workers/sandbox/createSandbox";
 import { Button } from "../ui/Button";
 import { Spinner } from "../ui/Spinner";
-import { usePageSandbox } from "./usePageSandbox";
+import { useKernel } from "../../_kernel/useKernel";
 
 function parseKwargs(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
   if (!text.trim()) return { ok: true, value: {} };
@@ -18,20 +18,34 @@ function parseKwargs(text: string): { ok: true; value: Record<string, unknown> }
   }
 }
 
-/** Runs the code in the editor in the page's Python sandbox, with the being's attributes merged with the arguments. */
+/**
+ * Runs the code in the editor through the tab's kernel (its CPU queue, on a pool sandbox of this being's own),
+ * with the being's attributes merged with the arguments. Opening the panel of a being with code warms a spare
+ * sandbox, so the first Run does not wait for Python to load.
+ */
 export function RunPanel({ view, source, kwargs, onKwargs }: { view: GenesisView; source: string; kwargs: string; onKwargs: (kwargs: string) => void }) {
-  const sandbox = usePageSandbox();
+  const { kernel, stats } = useKernel();
   const [running, setRunning] = useState<"loading" | "running" | null>(null);
   const [outcome, setOutcome] = useState<CallOutcome | { ok: false; error: { type: string; message: string; traceback: string }; local: true } | null>(null);
+  const cancel = useRef<AbortController | null>(null);
   const parsed = parseKwargs(kwargs);
 
+  // NOTE: only a being with code is likely to be run: an agent's page does not load Python for nothing.
+  const likelyRun = view.genesis.type === "function" || view.genesis.source.trim() !== "";
+  useEffect(() => {
+    if (likelyRun) kernel?.prewarm();
+  }, [kernel, likelyRun]);
+  useEffect(() => () => cancel.current?.abort(), []);
+
   async function run() {
-    if (!parsed.ok) return;
-    setRunning(sandbox.state === "ready" ? "running" : "loading");
+    if (!parsed.ok || !kernel) return;
+    const pool = kernel.stats().cpu.pool;
+    setRunning(pool.spare === "ready" || pool.sandboxes > 0 ? "running" : "loading");
+    const controller = new AbortController();
+    cancel.current = controller;
     try {
-      if (sandbox.state !== "ready") await sandbox.warm();
-      setRunning("running");
-      const result = await sandbox.call(
+      const result = await kernel.runPython(
+        view.soul,
         {
           soul: view.soul,
           name: view.genesis.name,
@@ -41,15 +55,19 @@ export function RunPanel({ view, source, kwargs, onKwargs }: { view: GenesisView
           capabilities: capabilitiesOf(view.genesis),
         },
         { kwargs: parsed.value },
+        controller.signal,
+        `a run of ${view.genesis.name}`,
       );
       setOutcome(result);
     } catch (error) {
-      setOutcome({ ok: false, error: { type: "SandboxError", message: (error as Error).message, traceback: "" }, local: true });
+      setOutcome({ ok: false, error: { type: "KernelError", message: (error as Error).message, traceback: "" }, local: true });
     } finally {
+      cancel.current = null;
       setRunning(null);
     }
   }
 
+  const waiting = running !== null && stats !== null && (stats.cpu.owners[view.soul]?.waiting ?? 0) > 0;
   return (
     <div className="space-y-3" data-testid="run-panel">
       <div className="flex flex-wrap items-end gap-3">
@@ -63,14 +81,14 @@ export function RunPanel({ view, source, kwargs, onKwargs }: { view: GenesisView
             className={`mt-1 block w-full rounded-lg border px-3 py-1.5 font-mono text-sm ${parsed.ok ? "border-slate-300" : "border-rose-400"}`}
           />
         </label>
-        <Button variant="primary" onClick={() => void run()} disabled={!!running || !parsed.ok || !source.trim()} data-testid="run-button">
+        <Button variant="primary" onClick={() => void run()} disabled={!!running || !parsed.ok || !source.trim() || !kernel} data-testid="run-button">
           {running ? <Spinner /> : null}
-          {running === "loading" ? "Loading Python…" : running === "running" ? "Running…" : "Run"}
+          {waiting ? "Waiting in the CPU queue…" : running === "loading" ? "Loading Python…" : running === "running" ? "Running…" : "Run"}
         </Button>
       </div>
       {!parsed.ok && <p className="text-xs text-rose-700">{parsed.error}</p>}
       {running === "loading" && (
-        <p className="text-xs text-slate-500">Python (Pyodide) loads once per tab, in a sandbox with no network or storage: about two seconds.</p>
+        <p className="text-xs text-slate-500">Python (Pyodide) loads in a sandbox with no network or storage: about two seconds the first time in a tab.</p>
       )}
       {outcome && <Output outcome={outcome} />}
     </div>

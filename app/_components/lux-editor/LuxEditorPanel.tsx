@@ -1,7 +1,8 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { getKernel } from "../../_kernel/kernelSingleton";
 import { DEFAULT_BUDGET } from "../../../lib/lux/constants";
 import type { Diagnostic } from "../../../lib/lux/diagnostics";
 import type { Being } from "../../../lib/schemas";
@@ -38,6 +39,11 @@ export function LuxEditorPanel({ being }: { being: Being }) {
   const [running, setRunning] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  const usesPython = /\bRUN\s+python\b/i.test(source);
+  // NOTE: a program that runs Python gets a warm sandbox ready in the kernel's pool before Run is pressed.
+  useEffect(() => {
+    if (usesPython) getKernel().prewarm();
+  }, [usesPython]);
 
   const save = useMutation(
     trpc.beings.update.mutationOptions({

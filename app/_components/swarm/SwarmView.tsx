@@ -1,5 +1,6 @@
 "use client";
 import { useSwarm } from "../../_swarm/useSwarm";
+import { KernelPanel } from "../kernel/KernelPanel";
 import { ErrorBox } from "../ui/ErrorBox";
 import { PageHeader } from "../ui/PageHeader";
 import { BeingCard } from "./BeingCard";
@@ -30,6 +31,7 @@ export function SwarmView() {
           />
         )}
         <SpawnForm host={host} />
+        <KernelPanel />
         {host && beings.length === 0 && (
           <div data-testid="swarm-placeholder" className="rounded-xl border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
             No beings in this browser yet. Spawn one above: it starts ticking at once.

@@ -1,4 +1,4 @@
-/** Marks one of the five core beings, which never change. */
+/** Marks one of the core beings, which never change. */
 export function CoreBadge() {
   return (
     <span
