@@ -29,7 +29,7 @@ describe("the timeline router", () => {
     expect(access["restoreBeing"]).toEqual({ kind: "being", action: "edit", field: "soul" });
     expect(access["roomAt"]).toEqual({ kind: "room", role: "viewer", field: "room" });
     expect(access["import"]).toEqual({ kind: "owner" });
-    expect(access["setRetention"]).toEqual({ kind: "owner" });
+    expect(access["setRetention"]).toEqual({ kind: "room", role: "owner", field: "room" });
     for (const [name, rule] of Object.entries(access)) expect(rule, name).toBeDefined();
   });
 
