@@ -16,11 +16,11 @@ describe("migrations", () => {
   it("are applied once, recorded, and never re-run", async () => {
     const driver = await createPgliteDriver();
     const all = await loadMigrations();
-    expect(all.map((m) => m.name)).toEqual(["0001_world", "0002_core_beings", "0003_rooms", "0004_knowledge", "0005_genesis"]);
-    expect(await migrate(driver, all)).toEqual(["0001_world", "0002_core_beings", "0003_rooms", "0004_knowledge", "0005_genesis"]);
+    expect(all.map((m) => m.name)).toEqual(["0001_world", "0002_core_beings", "0003_rooms", "0004_knowledge", "0005_genesis", "0007_branches"]);
+    expect(await migrate(driver, all)).toEqual(["0001_world", "0002_core_beings", "0003_rooms", "0004_knowledge", "0005_genesis", "0007_branches"]);
     expect(await migrate(driver, all)).toEqual([]);
     const rows = await driver.query<{ version: number }>("SELECT version FROM luxos_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 7]);
     await driver.close();
   });
 

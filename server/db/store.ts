@@ -1,5 +1,7 @@
 import "../serverOnly";
 import { createBeingsRepo, type BeingsRepo } from "./beings";
+import { createBranchesRepo, type BranchesRepo } from "./branches";
+import { createBranchViews } from "./branchViews";
 import { DEFAULT_MERGE_THRESHOLD } from "../../lib/knowledge/constants";
 import type { SqlDriver, SqlExecutor } from "./driver";
 import { createEventsRepo, type EventsRepo } from "./events";
@@ -9,6 +11,7 @@ import { createMaintenance } from "./maintenance";
 import { migrate } from "./migrate";
 import { createRelationshipsRepo, type RelationshipsRepo } from "./relationships";
 import { createRoomsRepo, type RoomsRepo } from "./rooms";
+import { createTikiRepo, type TikiRepo } from "./tiki";
 
 /**
  * The Master Entity's store: the two-table world behind one interface.
@@ -27,6 +30,10 @@ export interface MasterStore {
   readonly knowledge: KnowledgeRepo;
   /** Beings with source code: versions, evolution and mutation, lineage, export and import. */
   readonly genesis: GenesisRepo;
+  /** Branches of reality: fork, tree, merge with conflicts, drop, archive. */
+  readonly branches: BranchesRepo;
+  /** The Tiki ledger: spend per being, task and branch; task budgets. */
+  readonly tiki: TikiRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -47,10 +54,13 @@ export async function createStore(driver: SqlDriver, options: StoreOptions = {})
   const mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
   await migrate(driver);
   const maintenance = await createMaintenance(driver, (error) => console.error("[luxos] store maintenance failed:", error));
+  const views = createBranchViews(driver);
   let closing: Promise<void> | undefined;
   return {
     kind: driver.kind,
-    beings: createBeingsRepo(driver, maintenance),
+    beings: createBeingsRepo(driver, maintenance, views),
+    branches: createBranchesRepo(driver, views, maintenance),
+    tiki: createTikiRepo(driver),
     relationships: createRelationshipsRepo(driver, maintenance),
     rooms: createRoomsRepo(driver),
     events: createEventsRepo(driver, maintenance, { mergeThreshold }),
