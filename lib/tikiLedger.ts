@@ -38,12 +38,13 @@ export interface LedgerEntry {
 
 /** `tiki.report`: what beings spent on their own (mind ticks, Lux steps, sandbox time), each report once. */
 export const tikiReportSchema = z.strictObject({
+  /** The being that spent: one report per being, so the access rule can check it. */
+  being: soulSchema,
   entries: z
     .array(
       z.strictObject({
         id: z.uuid(),
         branch: branchIdSchema.default(MAIN_BRANCH),
-        being: soulSchema,
         task: taskIdSchema.optional(),
         kind: z.enum(LEDGER_KINDS),
         provider: z.string().max(64).optional(),

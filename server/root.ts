@@ -1,5 +1,6 @@
 import "./serverOnly";
 import { beingsRouter } from "./routers/beings";
+import { branchesRouter } from "./routers/branches";
 import { luxRouter } from "./routers/lux";
 import { eventsRouter } from "./routers/events";
 import { knowledgeRouter } from "./routers/knowledge";
@@ -8,6 +9,7 @@ import { masterRouter } from "./routers/master";
 import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
 import { roomsRouter } from "./routers/rooms";
+import { tikiRouter } from "./routers/tiki";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The whole tRPC API, one router per domain. */
@@ -21,6 +23,8 @@ export const appRouter = createTRPCRouter({
   events: eventsRouter,
   knowledge: knowledgeRouter,
   genesis: genesisRouter,
+  branches: branchesRouter,
+  tiki: tikiRouter,
 });
 
 export type AppRouter = typeof appRouter;
