@@ -308,20 +308,32 @@ async function listMain(q: SqlExecutor, input: BeingList): Promise<Page<Being>> 
  * its soul exists, whether or not that version matches the filters.
  */
 async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList): Promise<Page<Being>> {
-  const { where } = listFilters(input);
+  const { where, containment } = listFilters(input);
   const v = `$${where.params.push(view.visible)}::text[]`;
+  const limit = input.limit + 1;
   const rank = (alias: string) => `coalesce(array_position(${v}, ${alias}.branches[1]), 2147483647)`;
+  // NOTE: OFFSET 0 keeps this a per-row probe of the (soul, branches) index: pulled up into an anti-join, the
+  // planner (which rarely has fresh statistics for the small versions table) scanned every version per row.
   const shadowed = (alias: string) =>
-    `EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND w.branches && ${v} AND ${rank("w")} < ${rank(alias)})`;
+    `EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND w.branches && ${v} AND ${rank("w")} < ${rank(alias)} OFFSET 0)`;
+  // NOTE: each side takes its own newest page first, the way main's list does (the created_at index for a
+  // broad filter, the GIN index fenced off for a containment filter), so a branch read costs about what
+  // main's does plus a probe of the branch's versions per row; the two pages are then merged.
+  const baseSource = containment
+    ? `(SELECT * FROM base_beings WHERE soul IN (SELECT soul FROM matches)) b`
+    : `base_beings b`;
   const rows = await q.query<BeingRow>(
-    `WITH page AS (
+    `WITH ${containment ? `matches AS MATERIALIZED (SELECT soul FROM base_beings WHERE ${where.conditions} AND branches && ${v}),` : ""}
+     page AS (
        SELECT * FROM (
-         SELECT x.soul AS k_soul, x.created_at AS k_created, x.branches[1] AS k_home, true AS k_version FROM being_versions x
-         WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND NOT ${shadowed("x")}
+         (SELECT x.soul AS k_soul, x.created_at AS k_created, x.branches[1] AS k_home, true AS k_version FROM being_versions x
+          WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND NOT ${shadowed("x")}
+          ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit})
          UNION ALL
-         SELECT b.soul, b.created_at, b.branches[1], false FROM base_beings b
-         WHERE b.branches && ${v} AND ${where.conditions} AND NOT ${shadowed("b")}
-       ) c ORDER BY k_created DESC, k_soul DESC LIMIT ${input.limit + 1}
+         (SELECT b.soul, b.created_at, b.branches[1], false FROM ${baseSource}
+          WHERE b.branches && ${v} AND ${containment ? "TRUE" : where.conditions} AND NOT ${shadowed("b")}
+          ORDER BY b.created_at DESC, b.soul DESC LIMIT ${limit})
+       ) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}
      )
      SELECT * FROM (
        SELECT ${BEING_COLUMNS}, page.k_created, page.k_soul FROM page JOIN being_versions ON soul = page.k_soul AND branches = ARRAY[page.k_home] WHERE page.k_version

@@ -213,6 +213,8 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
       let deleted = 0;
       let keptOurs = 0;
       const createdSouls: string[] = [];
+      const mainUpdates: string[] = [];
+      const mainDeletions: string[] = [];
       for (const item of selected) {
         const resolution = input.resolutions[item.soul] ?? "theirs";
         if (item.change === "created") {
@@ -225,13 +227,30 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
         }
         if (item.conflict) await applyEdit(tx, branch.id, item.soul, resolution);
         const isDeletion = item.change === "deleted" && typeof resolution === "string";
+        const current = ours.get(item.soul);
         if (isDeletion) {
-          await applyDeletion(tx, into, item.soul, ours.get(item.soul));
           deleted++;
+          if (into.id === MAIN_BRANCH && current && !current.deleted) mainDeletions.push(item.soul);
+          else await applyDeletion(tx, into, item.soul, current);
         } else {
-          await applyChange(tx, branch.id, into, item.soul, ours.get(item.soul));
           applied++;
+          if (into.id === MAIN_BRANCH && current && ownsRow(into, current)) mainUpdates.push(item.soul);
+          else await applyChange(tx, branch.id, into, item.soul, current);
         }
+      }
+      // NOTE: into main, changes and deletions go as one statement each: a merge of thousands of changes stays one round trip.
+      if (mainUpdates.length) {
+        await tx.query(
+          `UPDATE base_beings t SET tags = v.tags, energy_level = v.energy_level, genesis = v.genesis, attributes = v.attributes, memories = v.memories,
+             self_awareness = v.self_awareness, embedding = v.embedding, updated_at = clock_timestamp() AT TIME ZONE 'UTC'
+           FROM being_versions v
+           WHERE v.soul = t.soul AND v.branches = ARRAY[$2::text] AND t.soul = ANY($1::uuid[]) AND 'main' = ANY(t.branches)`,
+          [mainUpdates, branch.id],
+        );
+      }
+      if (mainDeletions.length) {
+        await tx.query("DELETE FROM relationships WHERE source_soul = ANY($1::uuid[]) OR target_soul = ANY($1::uuid[])", [mainDeletions]);
+        await tx.query(`DELETE FROM base_beings WHERE soul = ANY($1::uuid[]) AND 'main' = ANY(branches)`, [mainDeletions]);
       }
       if (createdSouls.length) {
         // New beings move by retagging: nothing is copied.

@@ -56,6 +56,9 @@ CREATE TABLE being_versions (
     UNIQUE (soul, branches)
 );
 CREATE INDEX idx_being_versions_branches ON being_versions USING gin (branches);
+-- A branch's filtered reads search its versions with the filters main's rows use.
+CREATE INDEX idx_being_versions_tags ON being_versions USING gin (tags);
+CREATE INDEX idx_being_versions_attributes ON being_versions USING gin (attributes);
 
 -- The Tiki ledger: every spend at the master or reported by a being, per being, task and branch.
 CREATE TABLE tiki_ledger (
