@@ -24,7 +24,7 @@ describe.each(testBackends())("branches contract on $name", (backend) => {
   const list = (input: BeingListInput = {}) => store.beings.list(beingListSchema.parse({ limit: 200, ...input }));
   const names = async (input: BeingListInput = {}) =>
     (await list(input)).items
-      .map((b) => String(b.genesis["name"]))
+      .map((b) => (typeof b.genesis["name"] === "string" ? b.genesis["name"] : b.soul))
       .filter((n) => !["BaseBeing", "ClassBeing", "FunctionBeing", "Kernel", "Factory"].includes(n))
       .sort();
   const rowCounts = async () =>

@@ -45,6 +45,7 @@ interface VersionRow extends BeingRow {
 }
 
 const utcNow = () => new Date().toISOString();
+const nameOf = (row: BeingRow) => (typeof row.genesis["name"] === "string" ? row.genesis["name"] : row.soul);
 
 export function createBranchesRepo(driver: SqlDriver, views: BranchViews, maintenance: Maintenance): BranchesRepo {
   async function records(q: SqlExecutor): Promise<Map<string, { name: string; purpose: string; attributes: BranchAttributes }>> {
@@ -105,7 +106,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
       const { base_row_version: _b, deleted: _d, ...row } = v;
       items.push({
         soul: v.soul,
-        name: String(v.genesis["name"] ?? v.soul),
+        name: nameOf(v),
         change: v.deleted ? "deleted" : "changed",
         conflict,
         ours: alive ? toVisibleBeing(o) : null,
@@ -113,7 +114,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
       });
     }
     for (const c of created) {
-      items.push({ soul: c.soul, name: String(c.genesis["name"] ?? c.soul), change: "created", conflict: false, ours: null, theirs: toBeing(c) });
+      items.push({ soul: c.soul, name: nameOf(c), change: "created", conflict: false, ours: null, theirs: toBeing(c) });
     }
     return { into, items, versions, ours };
   }

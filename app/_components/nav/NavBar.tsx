@@ -1,12 +1,14 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { BranchSwitcher } from "../branches/BranchSwitcher";
 import { StoreBadge } from "./StoreBadge";
 
 const LINKS = [
   { href: "/beings", label: "Beings" },
   { href: "/swarm", label: "Swarm" },
   { href: "/rooms", label: "Rooms" },
+  { href: "/branches", label: "Branches" },
 ] as const;
 
 /** The top bar: brand, sections, and the master's status. */
@@ -43,7 +45,8 @@ export function NavBar() {
             );
           })}
         </ul>
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-3">
+          <BranchSwitcher />
           <StoreBadge />
         </div>
       </nav>
