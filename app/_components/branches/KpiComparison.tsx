@@ -12,7 +12,13 @@ function BarPlot({ title, rows, format }: { title: string; rows: { name: string;
   return (
     <figure className="min-w-0">
       <figcaption className="mb-2 text-xs font-semibold text-slate-700">{title}</figcaption>
-      <svg width={labelW + plotW + 70} height={rows.length * (barH + 8)} role="img" aria-label={title} data-testid={`kpi-plot-${title}`}>
+      <svg
+        viewBox={`0 0 ${labelW + plotW + 60} ${rows.length * (barH + 8)}`}
+        className="w-full max-w-md"
+        role="img"
+        aria-label={title}
+        data-testid={`kpi-plot-${title}`}
+      >
         {rows.map((r, i) => {
           const w = r.value === null ? 0 : Math.max(2, (r.value / max) * plotW);
           const y = i * (barH + 8);
