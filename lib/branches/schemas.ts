@@ -91,6 +91,35 @@ export const branchMergeSchema = z.strictObject({
 export type BranchMergeInput = z.input<typeof branchMergeSchema>;
 export type BranchMerge = z.output<typeof branchMergeSchema>;
 
+/** Fan-out (M7): one input through several branches, each with its own personality; the outputs come back side by side. */
+export const fanOutSchema = z.strictObject({
+  /** The one input every branch gets, as the Lux variable `input`. */
+  input: z.string().max(20_000),
+  /** The Lux program every branch runs; it sees `input` and `personality`, and its last REPORT (or variable `output`) is its output. */
+  program: z.string().min(1, "give the program to run").max(20_000),
+  variants: z
+    .array(z.strictObject({ name: z.string().trim().min(1).max(MAX_NAME_LENGTH), personality: jsonDocument("personality").default({}) }))
+    .min(2, "fan out to at least two branches")
+    .max(6, "at most six branches at once"),
+  parent: branchIdSchema.default(MAIN_BRANCH),
+  /** Tiki each branch's run may spend. */
+  budget: z.number().int().min(1).max(1_000_000).default(5_000),
+});
+export type FanOut = z.output<typeof fanOutSchema>;
+
+/** One branch's run in a fan-out. */
+export interface FanOutRun {
+  branch: Branch;
+  ok: boolean;
+  /** The run's output, as JSON; null when it produced none. */
+  output: unknown;
+  /** The output being in the branch (tag `output`), which a shallow merge takes into the parent. */
+  output_soul: string | null;
+  tiki: number;
+  steps: number;
+  error: string | null;
+}
+
 // ---------------------------------------------------------------- answers
 
 export interface Branch {

@@ -74,4 +74,40 @@ describe("branches and tiki procedures", () => {
     expect(await api.tiki.report({ being, entries: [entry] })).toEqual({ recorded: 0, duplicates: 1 });
     expect((await api.tiki.summary({ branch: "main" })).total).toBe(34);
   });
+
+  it("fans one input out to a branch per personality and merges the chosen output into main (one input, one output)", async () => {
+    await api.beings.create({ genesis: { name: "ticket" }, tags: ["ticket"], attributes: { text: "refund please" } });
+    const program = [
+      'LOAD master query "ticket" AS tickets',
+      'SET answer = personality.greeting + " " + input',
+      "REPORT {answer: answer, tickets: tickets.length} TO master",
+    ].join("\n");
+    const runs = await api.branches.fanOut({
+      input: "we will refund you",
+      program,
+      variants: [
+        { name: "warm", personality: { greeting: "Dear friend," } },
+        { name: "terse", personality: { greeting: "FYI:" } },
+      ],
+    });
+    expect(runs.map((r) => [r.branch.name, r.ok, r.output])).toEqual([
+      ["warm", true, { answer: "Dear friend, we will refund you", tickets: 1 }],
+      ["terse", true, { answer: "FYI: we will refund you", tickets: 1 }],
+    ]);
+    const kpis = await api.branches.kpis({ branches: runs.map((r) => r.branch.id) });
+    expect(kpis.every((k) => k.tiki_spent > 0 && k.success_rate === 1 && k.created === 1)).toBe(true);
+    expect((await api.beings.list({ tags_all: ["output"] })).items).toHaveLength(0);
+
+    const [warm, terse] = runs;
+    expect(await api.branches.merge({ branch: warm!.branch.id, mode: "shallow" })).toMatchObject({ status: "merged", created: 1 });
+    await api.branches.drop({ branch: terse!.branch.id });
+    const outputs = (await api.beings.list({ tags_all: ["output"] })).items;
+    expect(outputs.map((b) => b.attributes["output"])).toEqual([{ answer: "Dear friend, we will refund you", tickets: 1 }]);
+  });
+
+  it("refuses a fan-out whose program does not compile, before forking anything", async () => {
+    const error = await failure(api.branches.fanOut({ input: "x", program: "SETT a = 1", variants: [{ name: "a" }, { name: "b" }] }));
+    expect(error.message).toMatch(/does not compile: line 1/);
+    expect(await api.branches.tree()).toHaveLength(1);
+  });
 });

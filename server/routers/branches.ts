@@ -1,6 +1,8 @@
 import "../serverOnly";
 import { z } from "zod";
-import { branchForkSchema, branchMergeSchema, branchRefSchema } from "../../lib/branches/schemas";
+import { TRPCError } from "@trpc/server";
+import { branchForkSchema, branchMergeSchema, branchRefSchema, fanOutSchema } from "../../lib/branches/schemas";
+import { fanOut, FanOutError } from "../branches/fanOut";
 import { branchIdSchema } from "../../lib/schemas";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
@@ -46,6 +48,19 @@ export const branchesRouter = createTRPCRouter({
     .meta({ access: { kind: "being", action: "delete", field: "branch" } })
     .input(branchRefSchema)
     .mutation(({ ctx, input }) => ctx.store.branches.drop(input.branch)),
+
+  /** One input through one new branch per variant, the same Lux program in each; outputs and figures side by side. */
+  fanOut: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(fanOutSchema)
+    .mutation(async ({ ctx, input, signal }) => {
+      try {
+        return await fanOut(ctx.store, input, signal);
+      } catch (error) {
+        if (error instanceof FanOutError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+        throw error;
+      }
+    }),
 
   archive: publicProcedure
     .meta({ access: { kind: "being", action: "edit", field: "branch" } })

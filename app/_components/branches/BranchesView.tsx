@@ -11,6 +11,7 @@ import { PageHeader } from "../ui/PageHeader";
 import { Panel } from "../ui/Panel";
 import { Skeleton } from "../ui/Skeleton";
 import { BranchTree } from "./BranchTree";
+import { FanOutPanel } from "./FanOutPanel";
 import { ForkForm } from "./ForkForm";
 import { KpiComparison } from "./KpiComparison";
 import { MergeDialog } from "./MergeDialog";
@@ -131,6 +132,7 @@ export function BranchesView() {
           <KpiComparison branches={branches} kpis={kpis.data} />
         )}
       </Panel>
+      <FanOutPanel />
       {merging && (
         <MergeDialog
           branch={merging}
