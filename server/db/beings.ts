@@ -319,26 +319,28 @@ async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList):
   // NOTE: each side takes its own newest page first, the way main's list does (the created_at index for a
   // broad filter, the GIN index fenced off for a containment filter), so a branch read costs about what
   // main's does plus a probe of the branch's versions per row; the two pages are then merged.
-  const baseSource = containment
-    ? `(SELECT * FROM base_beings WHERE soul IN (SELECT soul FROM matches)) b`
-    : `base_beings b`;
+  const baseSource = containment ? `(SELECT * FROM base_beings WHERE soul IN (SELECT soul FROM matches)) b` : `base_beings b`;
   const rows = await q.query<BeingRow>(
     `WITH ${containment ? `matches AS MATERIALIZED (SELECT soul FROM base_beings WHERE ${where.conditions} AND branches && ${v}),` : ""}
      page AS (
        SELECT * FROM (
-         (SELECT x.soul AS k_soul, x.created_at AS k_created, x.branches[1] AS k_home, true AS k_version FROM being_versions x
+         (SELECT x.soul AS k_soul, x.created_at AS k_created, x.version_id AS k_vid FROM being_versions x
           WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND NOT ${shadowed("x")}
           ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit})
          UNION ALL
-         (SELECT b.soul, b.created_at, b.branches[1], false FROM ${baseSource}
+         (SELECT b.soul, b.created_at, NULL::bigint FROM ${baseSource}
           WHERE b.branches && ${v} AND ${containment ? "TRUE" : where.conditions} AND NOT ${shadowed("b")}
           ORDER BY b.created_at DESC, b.soul DESC LIMIT ${limit})
        ) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}
      )
+     -- NOTE: rows are fetched by key arrays, so each side is a primary-key probe per row of the page (a join
+     -- here was hashed over every version of the branch on each read).
      SELECT * FROM (
-       SELECT ${BEING_COLUMNS}, page.k_created, page.k_soul FROM page JOIN being_versions ON soul = page.k_soul AND branches = ARRAY[page.k_home] WHERE page.k_version
+       SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM being_versions
+       WHERE version_id = ANY (ARRAY(SELECT k_vid FROM page WHERE k_vid IS NOT NULL))
        UNION ALL
-       SELECT ${BEING_COLUMNS}, page.k_created, page.k_soul FROM page JOIN base_beings ON soul = page.k_soul WHERE NOT page.k_version
+       SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM base_beings
+       WHERE soul = ANY (ARRAY(SELECT k_soul FROM page WHERE k_vid IS NULL))
      ) r ORDER BY k_created DESC, k_soul DESC`,
     where.params,
   );
