@@ -126,7 +126,7 @@ export function FanOutPanel() {
               <p className="mt-1 text-xs text-slate-500">
                 {r.tiki} Tiki · {r.steps} steps
               </p>
-              <pre className="mt-2 max-h-32 overflow-auto rounded bg-slate-50 p-2 text-[11px] text-slate-800">
+              <pre className="mt-2 max-h-32 overflow-auto rounded bg-slate-50 p-2 text-[11px] break-words whitespace-pre-wrap text-slate-800">
                 {r.error ?? JSON.stringify(r.output, null, 2)}
               </pre>
               {r.ok && merged === null && (
