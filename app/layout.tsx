@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
+import { BranchBanner } from "./_components/branches/BranchBanner";
 import { NavBar } from "./_components/nav/NavBar";
 import { OfflineBanner } from "./_components/pwa/OfflineBanner";
 import { ServiceWorkerRegistration } from "./_components/pwa/ServiceWorkerRegistration";
@@ -19,6 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <SwarmBoot />
           <ServiceWorkerRegistration />
           <NavBar />
+          <BranchBanner />
           <OfflineBanner />
           <main className="mx-auto max-w-6xl px-4 py-6 sm:px-6 sm:py-8">{children}</main>
         </Providers>

@@ -16,6 +16,7 @@ import {
   MAX_PATH_DEPTH,
   MAX_TAG_LENGTH,
   MAX_TAGS,
+  MAIN_BRANCH,
 } from "./constants";
 import { relationshipIdSchema, soulSchema } from "./ids";
 import type { Json, JsonObject } from "./jsonMergePatch";
@@ -57,6 +58,11 @@ export const branchesSchema = z
   .max(MAX_TAGS)
   .transform((b) => [...new Set(b)]);
 
+/** A branch of reality: `main`, or the soul of a branch being (branches.fork answers it). */
+export const branchIdSchema = z.union([z.literal(MAIN_BRANCH), soulSchema], { message: 'a branch is "main" or the soul of a branch being' });
+/** The branch a read or write happens in; main unless the caller says otherwise. */
+const inBranch = { branch: branchIdSchema.default(MAIN_BRANCH) };
+
 export const embeddingSchema = z.array(z.number().finite()).length(EMBEDDING_DIMENSIONS, `an embedding has exactly ${EMBEDDING_DIMENSIONS} numbers`);
 
 const nameSchema = z
@@ -83,9 +89,11 @@ export const beingCreateSchema = z.strictObject({
   self_awareness: jsonDocument("self_awareness").default({}),
   branches: branchesSchema.optional(),
   embedding: embeddingSchema.nullish(),
+  ...inBranch,
 });
 export type BeingCreateInput = z.input<typeof beingCreateSchema>;
-export type BeingCreate = z.output<typeof beingCreateSchema>;
+/** What the store takes: the branch may be left out (main). */
+export type BeingCreate = Omit<z.output<typeof beingCreateSchema>, "branch"> & { branch?: string };
 
 export const beingCreateManySchema = z.strictObject({
   beings: z.array(beingCreateSchema).min(1).max(MAX_CREATE_MANY, `at most ${MAX_CREATE_MANY} beings per call`),
@@ -107,6 +115,7 @@ export const beingUpdateSchema = z
     self_awareness: patchDocument("self_awareness").optional(),
     branches: branchesSchema.optional(),
     embedding: embeddingSchema.nullish(),
+    ...inBranch,
   })
   .superRefine((input, ctx) => {
     const name = input.genesis?.["name"];
@@ -114,9 +123,12 @@ export const beingUpdateSchema = z
       ctx.addIssue({ code: "custom", path: ["genesis", "name"], message: "genesis.name must stay a non-empty string of at most 200 characters" });
     }
   });
-export type BeingUpdate = z.output<typeof beingUpdateSchema>;
+export type BeingUpdate = Omit<z.output<typeof beingUpdateSchema>, "branch"> & { branch?: string };
 
 export const soulInputSchema = z.strictObject({ soul: soulSchema });
+/** One being as a branch sees it. */
+export const beingRefSchema = z.strictObject({ soul: soulSchema, ...inBranch });
+export type BeingRef = z.output<typeof beingRefSchema>;
 
 const pageSchema = {
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE, `a page holds at most ${MAX_PAGE_SIZE} rows`).default(DEFAULT_PAGE_SIZE),
@@ -147,10 +159,11 @@ export const beingListSchema = z
     self_awareness: jsonDocument("self_awareness filter").optional(),
     name: z.string().trim().max(MAX_NAME_LENGTH).optional(),
     ...pageSchema,
+    ...inBranch,
   })
   .superRefine(checkRange);
 export type BeingListInput = z.input<typeof beingListSchema>;
-export type BeingList = z.output<typeof beingListSchema>;
+export type BeingList = Omit<z.output<typeof beingListSchema>, "branch"> & { branch?: string };
 
 // ---------------------------------------------------------------- relationships
 

@@ -42,6 +42,8 @@ export const TIKI_COSTS = {
   being_call: 100,
   /** Creating a being (Lux SUMMON): a soul, a worker, a relationship at the master. */
   summon: 500,
+  /** A page the master fetches for Lux `LOAD url`, per 1,000 bytes on top of the master call: a page is cheap, a megabyte is not. */
+  fetch_per_1k_bytes: 1,
 } as const satisfies {
   reflex_tick: number;
   situation_tick: number;
@@ -55,6 +57,7 @@ export const TIKI_COSTS = {
   memory_op: number;
   being_call: number;
   summon: number;
+  fetch_per_1k_bytes: number;
 };
 
 /** One step that costs Tiki. */
@@ -70,7 +73,8 @@ export type TikiStep =
   | { kind: "lux_step" }
   | { kind: "memory_op" }
   | { kind: "being_call" }
-  | { kind: "summon" };
+  | { kind: "summon" }
+  | { kind: "fetch"; bytes: number };
 
 /** A step with its price in whole Tiki. */
 export interface Cost {
@@ -132,6 +136,8 @@ export function costOf(step: TikiStep): Cost {
     }
     case "sandbox":
       return { step, tiki: perThousand(quantity("ms", step.ms), c.sandbox_per_1k_ms) };
+    case "fetch":
+      return { step, tiki: c.master_call + perThousand(quantity("bytes", step.bytes), c.fetch_per_1k_bytes) };
   }
 }
 
@@ -144,6 +150,8 @@ export function describeStep(step: TikiStep): string {
       return `llm (${step.provider}, ${step.tokensIn} in / ${step.tokensOut} out)`;
     case "sandbox":
       return `sandbox (${step.ms} ms)`;
+    case "fetch":
+      return `fetch (${step.bytes} bytes)`;
     default:
       return step.kind;
   }

@@ -1,6 +1,7 @@
 import "./serverOnly";
 import { authRouter } from "./routers/auth";
 import { beingsRouter } from "./routers/beings";
+import { branchesRouter } from "./routers/branches";
 import { luxRouter } from "./routers/lux";
 import { eventsRouter } from "./routers/events";
 import { knowledgeRouter } from "./routers/knowledge";
@@ -10,6 +11,7 @@ import { reasoningRouter } from "./routers/reasoning";
 import { relationshipsRouter } from "./routers/relationships";
 import { roomsRouter } from "./routers/rooms";
 import { timelineRouter } from "./routers/timeline";
+import { tikiRouter } from "./routers/tiki";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 /** The whole tRPC API, one router per domain. */
@@ -25,6 +27,8 @@ export const appRouter = createTRPCRouter({
   genesis: genesisRouter,
   auth: authRouter,
   timeline: timelineRouter,
+  branches: branchesRouter,
+  tiki: tikiRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,9 +2,11 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
 import type { AppRouter } from "../../server/root";
+import { onBranchSwitch } from "../_lib/currentBranch";
+import { branchLink } from "./branchLink";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -32,9 +34,11 @@ export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", maxItems: MAX_BATCH_SIZE })],
+      links: [branchLink, httpBatchLink({ url: "/api/trpc", maxItems: MAX_BATCH_SIZE })],
     }),
   );
+  // NOTE: query keys do not name the branch (the link adds it), so a switch drops every cached answer and refetches what is on screen.
+  useEffect(() => onBranchSwitch(() => void queryClient.resetQueries()), [queryClient]);
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>

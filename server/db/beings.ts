@@ -3,16 +3,17 @@ import { isCoreSoul } from "../../lib/coreBeings";
 import { MAIN_BRANCH, MAX_JSON_BYTES } from "../../lib/constants";
 import type { JsonObject } from "../../lib/jsonMergePatch";
 import { jsonByteLength, type Being, type BeingCreate, type BeingList, type BeingUpdate, type Page } from "../../lib/schemas";
-import { sqlState, type SqlDriver } from "./driver";
+import type { BranchView, BranchViews } from "./branchViews";
+import { sqlState, type SqlDriver, type SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
 import type { Maintenance } from "./maintenance";
+import { copyOnWrite, getVisible, ownRowPredicate, ownsRow, visibleRows } from "./versions";
 import {
   BEING_COLUMNS,
   coreRefusal,
   decodeCursor,
   encodeCursor,
   escapeLike,
-  getBeing,
   json,
   notFound,
   toBeing,
@@ -23,37 +24,68 @@ import {
 } from "./sql";
 
 /** The beings half of the master store: rows of `base_beings`. */
+/**
+ * Every call carries its branch (main when omitted). In a branch a new being is a row tagged
+ * with the branch; a change or deletion of a being the branch did not create is a copy-on-write
+ * version of that one being (server/db/versions.ts), so no other branch's rows ever change.
+ */
 export interface BeingsRepo {
   create(input: BeingCreate): Promise<Being>;
   /** Inserts many beings in one statement; returns their souls in input order. */
   createMany(inputs: readonly BeingCreate[]): Promise<string[]>;
-  get(soul: string): Promise<Being>;
+  get(soul: string, branch?: string): Promise<Being>;
   update(input: BeingUpdate): Promise<Being>;
-  /** Deletes the being and every relationship that touches it. */
-  delete(soul: string): Promise<{ soul: string; relationships_deleted: number }>;
+  /** Deletes the being and every relationship of the branch that touches it (in a branch, a being it did not create gets a tombstone version). */
+  delete(soul: string, branch?: string): Promise<{ soul: string; relationships_deleted: number }>;
   list(input: BeingList): Promise<Page<Being>>;
 }
 
-export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance): BeingsRepo {
+/** A create's `branches` tags in its branch: main keeps what the caller gave; a branch tags its rows with itself alone. */
+function branchesFor(input: Pick<BeingCreate, "branches" | "branch">): string[] {
+  const branch = input.branch ?? MAIN_BRANCH;
+  if (branch === MAIN_BRANCH) return input.branches ?? [MAIN_BRANCH];
+  if (input.branches && (input.branches.length !== 1 || input.branches[0] !== branch)) {
+    throw new StoreError(
+      "INVALID",
+      `A being created in branch ${branch} belongs to that branch alone: omit branches, or send exactly [${JSON.stringify(branch)}].`,
+    );
+  }
+  return [branch];
+}
+
+export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, views: BranchViews): BeingsRepo {
+  /** Runs `fn` in a transaction in which the branch is checked writable (and locked against a merge or drop); main needs neither. */
+  async function writeIn<T>(branch: string, fn: (tx: SqlExecutor, view: BranchView) => Promise<T>): Promise<T> {
+    const view = await views.view(branch);
+    if (view.id === MAIN_BRANCH) return fn(driver, view);
+    return driver.transaction(async (tx) => {
+      await views.assertWritable(tx, view);
+      return fn(tx, view);
+    });
+  }
+
   return {
     async create(input) {
       const soul = input.soul ?? crypto.randomUUID();
+      const branches = branchesFor(input);
       try {
-        const [row] = await driver.query<BeingRow>(
-          `INSERT INTO base_beings (soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, embedding)
+        const [row] = await writeIn(input.branch ?? MAIN_BRANCH, (tx) =>
+          tx.query<BeingRow>(
+            `INSERT INTO base_beings (soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, embedding)
            VALUES ($1, $2::text[], $3, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb, $8::text[], $9::vector)
            RETURNING ${BEING_COLUMNS}`,
-          [
-            soul,
-            input.tags,
-            input.energy_level,
-            json(input.genesis),
-            json(input.attributes),
-            json(input.memories),
-            json(input.self_awareness),
-            input.branches ?? [MAIN_BRANCH],
-            vectorLiteral(input.embedding),
-          ],
+            [
+              soul,
+              input.tags,
+              input.energy_level,
+              json(input.genesis),
+              json(input.attributes),
+              json(input.memories),
+              json(input.self_awareness),
+              branches,
+              vectorLiteral(input.embedding),
+            ],
+          ),
         );
         maintenance.noteWrites("base_beings", 1);
         return toBeing(row!);
@@ -71,17 +103,21 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance): B
         attributes: b.attributes,
         memories: b.memories,
         self_awareness: b.self_awareness,
-        branches: b.branches ?? [MAIN_BRANCH],
+        branches: branchesFor(b),
         embedding: vectorLiteral(b.embedding),
       }));
+      const inBranches = [...new Set(inputs.map((b) => b.branch ?? MAIN_BRANCH))].filter((b) => b !== MAIN_BRANCH);
       try {
-        await driver.query(
-          `INSERT INTO base_beings (soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, embedding)
+        await driver.transaction(async (tx) => {
+          for (const branch of inBranches) await views.assertWritable(tx, await views.view(branch, tx));
+          await tx.query(
+            `INSERT INTO base_beings (soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, embedding)
            SELECT soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, embedding::vector
            FROM jsonb_to_recordset($1::jsonb) AS x(soul uuid, tags text[], energy_level int, genesis jsonb, attributes jsonb,
              memories jsonb, self_awareness jsonb, branches text[], embedding text)`,
-          [JSON.stringify(rows)],
-        );
+            [JSON.stringify(rows)],
+          );
+        });
       } catch (error) {
         if (sqlState(error) === "23505")
           throw new StoreError("CONFLICT", "One of the souls exists already (or appears twice in the batch): omit souls to get new ones.");
@@ -91,15 +127,88 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance): B
       return rows.map((r) => r.soul);
     },
 
-    get: (soul) => getBeing(driver, soul),
+    async get(soul, branch = MAIN_BRANCH) {
+      return getVisible(driver, await views.view(branch), soul);
+    },
 
     async update(input) {
       if (isCoreSoul(input.soul)) throw coreRefusal(input.soul, "changed");
+      const branch = input.branch ?? MAIN_BRANCH;
+      if (branch !== MAIN_BRANCH && input.branches && (input.branches.length !== 1 || input.branches[0] !== branch)) {
+        throw new StoreError("INVALID", `In branch ${branch} a being's branches cannot be changed: omit branches (a merge moves changes between branches).`);
+      }
       try {
-        return await driver.transaction(async (tx) => {
-          const patch = (doc: JsonObject | undefined) => (doc === undefined ? null : json(doc));
-          const [row] = await tx.query<BeingRow>(
-            `UPDATE base_beings SET
+        return await writeIn(branch, async (q, view) => {
+          // In main the row is changed in place; in a branch, the branch's own row, or a copy-on-write version made first.
+          let table = "base_beings";
+          let own = `'main' = ANY(branches)`;
+          const params: unknown[] = [];
+          if (view.id !== MAIN_BRANCH) {
+            const seen = (await visibleRows(q, view, [input.soul])).get(input.soul);
+            if (!seen || seen.deleted) throw notFound("Being", input.soul);
+            if (!ownsRow(view, seen)) await copyOnWrite(q, view, seen);
+            table = seen.source === "base" && ownsRow(view, seen) ? "base_beings" : "being_versions";
+            own = ownRowPredicate("$11");
+            params.push(view.id);
+          }
+          return patchRow(q, table, own, input, params);
+        });
+      } catch (error) {
+        translate(error, { soul: input.soul });
+      }
+    },
+
+    async delete(soul, branch = MAIN_BRANCH) {
+      if (isCoreSoul(soul)) throw coreRefusal(soul, "deleted");
+      return writeIn(branch, async (q, view) => {
+        if (view.id !== MAIN_BRANCH) {
+          const seen = (await visibleRows(q, view, [soul])).get(soul);
+          if (!seen || seen.deleted) throw notFound("Being", soul);
+          if (!ownsRow(view, seen)) {
+            await copyOnWrite(q, view, seen, { deleted: true });
+            return { soul, relationships_deleted: 0 };
+          }
+          if (seen.source === "version") {
+            await q.query(
+              `UPDATE being_versions SET deleted = true, row_version = nextval('luxos_row_version'), updated_at = clock_timestamp() AT TIME ZONE 'UTC'
+               WHERE soul = $1 AND ${ownRowPredicate("$2")}`,
+              [soul, view.id],
+            );
+            return { soul, relationships_deleted: 0 };
+          }
+        }
+        return deleteRow(q, view, soul);
+      });
+    },
+
+    async list(input) {
+      const view = await views.view(input.branch ?? MAIN_BRANCH);
+      return view.id === MAIN_BRANCH ? listMain(driver, input) : listInBranch(driver, view, input);
+    },
+  };
+
+  /** Deletes a base row the branch owns with its relationships (in main, every relationship touching it: they reference it). */
+  async function deleteRow(q: SqlExecutor, view: BranchView, soul: string) {
+    const run = async (tx: SqlExecutor) => {
+      const rels = await tx.query<{ id: string }>("DELETE FROM relationships WHERE source_soul = $1 OR target_soul = $1 RETURNING id", [soul]);
+      const gone = await tx.query<{ soul: string }>(
+        `DELETE FROM base_beings WHERE soul = $1 AND ${view.id === MAIN_BRANCH ? `'main' = ANY(branches)` : ownRowPredicate("$2")} RETURNING soul::text AS soul`,
+        view.id === MAIN_BRANCH ? [soul] : [soul, view.id],
+      );
+      if (gone.length === 0) throw notFound("Being", soul);
+      maintenance.noteWrites("base_beings", 1);
+      maintenance.noteWrites("relationships", rels.length);
+      return { soul, relationships_deleted: rels.length };
+    };
+    return q === driver ? driver.transaction(run) : run(q);
+  }
+
+  /** Applies a merge patch to one row of `table` chosen by soul and `own` (whose parameters follow the ten of the patch). */
+  async function patchRow(q: SqlExecutor, table: string, own: string, input: BeingUpdate, ownParams: unknown[]): Promise<Being> {
+    const run = async (tx: SqlExecutor) => {
+      const patch = (doc: JsonObject | undefined) => (doc === undefined ? null : json(doc));
+      const [row] = await tx.query<BeingRow>(
+        `UPDATE ${table} SET
                tags = coalesce($2::text[], tags),
                energy_level = coalesce($3::int, energy_level),
                genesis = CASE WHEN $4::jsonb IS NULL THEN genesis ELSE luxos_merge_patch(genesis, $4::jsonb) END,
@@ -108,88 +217,135 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance): B
                self_awareness = CASE WHEN $7::jsonb IS NULL THEN self_awareness ELSE luxos_merge_patch(self_awareness, $7::jsonb) END,
                branches = coalesce($8::text[], branches),
                embedding = CASE WHEN $9::boolean THEN $10::vector ELSE embedding END,
-               updated_at = clock_timestamp() AT TIME ZONE 'UTC'
-             WHERE soul = $1
+               updated_at = clock_timestamp() AT TIME ZONE 'UTC'${table === "being_versions" ? `, row_version = nextval('luxos_row_version')` : ""}
+             WHERE soul = $1 AND ${own}
              RETURNING ${BEING_COLUMNS}`,
-            [
-              input.soul,
-              input.tags ?? null,
-              input.energy_level ?? null,
-              patch(input.genesis),
-              patch(input.attributes),
-              patch(input.memories),
-              patch(input.self_awareness),
-              input.branches ?? null,
-              input.embedding !== undefined,
-              vectorLiteral(input.embedding),
-            ],
-          );
-          if (!row) throw notFound("Being", input.soul);
-          for (const field of ["genesis", "attributes", "memories", "self_awareness"] as const) {
-            if (jsonByteLength(row[field]) > MAX_JSON_BYTES) {
-              throw new StoreError(
-                "INVALID",
-                `After this change ${field} would be larger than ${MAX_JSON_BYTES / 1024} KB; nothing was changed. Remove keys (set them to null) or store large data elsewhere.`,
-              );
-            }
-          }
-          maintenance.noteWrites("base_beings", 1);
-          return toBeing(row);
-        });
-      } catch (error) {
-        translate(error, { soul: input.soul });
-      }
-    },
-
-    async delete(soul) {
-      if (isCoreSoul(soul)) throw coreRefusal(soul, "deleted");
-      return driver.transaction(async (tx) => {
-        const rels = await tx.query<{ id: string }>("DELETE FROM relationships WHERE source_soul = $1 OR target_soul = $1 RETURNING id", [soul]);
-        const gone = await tx.query<{ soul: string }>("DELETE FROM base_beings WHERE soul = $1 RETURNING soul::text AS soul", [soul]);
-        if (gone.length === 0) throw notFound("Being", soul);
-        maintenance.noteWrites("base_beings", 1);
-        maintenance.noteWrites("relationships", rels.length);
-        return { soul, relationships_deleted: rels.length };
-      });
-    },
-
-    async list(input) {
-      const where = new Where();
-      if (input.tags_any?.length) where.add((p) => `tags && ${p(input.tags_any)}::text[]`);
-      if (input.tags_all?.length) where.add((p) => `tags @> ${p(input.tags_all)}::text[]`);
-      if (input.energy_min !== undefined) where.add((p) => `energy_level >= ${p(input.energy_min)}`);
-      if (input.energy_max !== undefined) where.add((p) => `energy_level <= ${p(input.energy_max)}`);
-      let containment = false;
+        [
+          input.soul,
+          input.tags ?? null,
+          input.energy_level ?? null,
+          patch(input.genesis),
+          patch(input.attributes),
+          patch(input.memories),
+          patch(input.self_awareness),
+          input.branches ?? null,
+          input.embedding !== undefined,
+          vectorLiteral(input.embedding),
+          ...ownParams,
+        ],
+      );
+      if (!row) throw notFound("Being", input.soul);
       for (const field of ["genesis", "attributes", "memories", "self_awareness"] as const) {
-        const doc = input[field];
-        if (doc && Object.keys(doc).length) {
-          containment = true;
-          where.add((p) => `${field} @> ${p(json(doc))}::jsonb`);
+        if (jsonByteLength(row[field]) > MAX_JSON_BYTES) {
+          throw new StoreError(
+            "INVALID",
+            `After this change ${field} would be larger than ${MAX_JSON_BYTES / 1024} KB; nothing was changed. Remove keys (set them to null) or store large data elsewhere.`,
+          );
         }
       }
-      if (input.name) where.add((p) => `genesis ->> 'name' ILIKE ${p(`%${escapeLike(input.name!)}%`)}`);
-      if (input.cursor) {
-        const [createdAt, soul] = decodeCursor(input.cursor);
-        where.add((p) => `(created_at, soul) < (${p(createdAt)}::timestamp, ${p(soul)}::uuid)`);
-      }
-      // NOTE: the page's keys are chosen first, on the raw columns, so the (created_at, soul) index
-      // serves the ORDER BY (the select list's aliases would shadow the columns), and the full
-      // columns are computed for one page only. PostgreSQL keeps no statistics inside JSON documents,
-      // so for a containment filter it guesses and often walks the whole created_at index checking
-      // each row; the matches are fenced off first (a GIN lookup), then sorted (bench/README.md).
-      const source = containment ? "matches" : `base_beings ${where.sql}`;
-      const rows = await driver.query<BeingRow>(
-        `WITH ${containment ? `matches AS MATERIALIZED (SELECT soul, created_at FROM base_beings ${where.sql}),` : ""}
-         page AS (
-           SELECT soul AS k_soul, created_at AS k_created FROM ${source}
-           ORDER BY created_at DESC, soul DESC LIMIT ${input.limit + 1}
-         )
-         SELECT ${BEING_COLUMNS} FROM page JOIN base_beings ON soul = page.k_soul ORDER BY page.k_created DESC, page.k_soul DESC`,
-        where.params,
-      );
-      const items = rows.slice(0, input.limit).map(toBeing);
-      const last = items.at(-1);
-      return { items, next_cursor: rows.length > input.limit && last ? encodeCursor(last.created_at, last.soul) : null };
-    },
-  };
+      maintenance.noteWrites(table === "base_beings" ? "base_beings" : "being_versions", 1);
+      return toBeing(row);
+    };
+    return q === driver ? driver.transaction(run) : run(q);
+  }
+}
+
+/** The filters of a list, on the columns base_beings and being_versions share. */
+function listFilters(input: BeingList): { where: Where; containment: boolean } {
+  const where = new Where();
+  if (input.tags_any?.length) where.add((p) => `tags && ${p(input.tags_any)}::text[]`);
+  if (input.tags_all?.length) where.add((p) => `tags @> ${p(input.tags_all)}::text[]`);
+  if (input.energy_min !== undefined) where.add((p) => `energy_level >= ${p(input.energy_min)}`);
+  if (input.energy_max !== undefined) where.add((p) => `energy_level <= ${p(input.energy_max)}`);
+  let containment = false;
+  for (const field of ["genesis", "attributes", "memories", "self_awareness"] as const) {
+    const doc = input[field];
+    if (doc && Object.keys(doc).length) {
+      containment = true;
+      where.add((p) => `${field} @> ${p(json(doc))}::jsonb`);
+    }
+  }
+  if (input.name) where.add((p) => `genesis ->> 'name' ILIKE ${p(`%${escapeLike(input.name!)}%`)}`);
+  if (input.cursor) {
+    const [createdAt, soul] = decodeCursor(input.cursor);
+    where.add((p) => `(created_at, soul) < (${p(createdAt)}::timestamp, ${p(soul)}::uuid)`);
+  }
+  return { where, containment };
+}
+
+function toPage(rows: BeingRow[], limit: number): Page<Being> {
+  const items = rows.slice(0, limit).map(toBeing);
+  const last = items.at(-1);
+  return { items, next_cursor: rows.length > limit && last ? encodeCursor(last.created_at, last.soul) : null };
+}
+
+/** A page of main's beings, newest first. */
+async function listMain(q: SqlExecutor, input: BeingList): Promise<Page<Being>> {
+  const { where, containment } = listFilters(input);
+  // NOTE: not `branches @> '{main}'`: that invites the branches GIN index, which matches nearly every row.
+  where.add(() => `'main' = ANY(branches)`);
+  // NOTE: the page's keys are chosen first, on the raw columns, so the (created_at, soul) index
+  // serves the ORDER BY (the select list's aliases would shadow the columns), and the full
+  // columns are computed for one page only. PostgreSQL keeps no statistics inside JSON documents,
+  // so for a containment filter it guesses and often walks the whole created_at index checking
+  // each row; the matches are fenced off first (a GIN lookup), then sorted (bench/README.md).
+  const source = containment ? "matches" : `base_beings ${where.sql}`;
+  const rows = await q.query<BeingRow>(
+    `WITH ${containment ? `matches AS MATERIALIZED (SELECT soul, created_at FROM base_beings ${where.sql}),` : ""}
+     page AS (
+       SELECT soul AS k_soul, created_at AS k_created FROM ${source}
+       ORDER BY created_at DESC, soul DESC LIMIT ${input.limit + 1}
+     )
+     SELECT ${BEING_COLUMNS} FROM page JOIN base_beings ON soul = page.k_soul ORDER BY page.k_created DESC, page.k_soul DESC`,
+    where.params,
+  );
+  return toPage(rows, input.limit);
+}
+
+/**
+ * A page of the beings a branch sees: per soul the row of the nearest visible branch (its own
+ * versions first), without the ones it deleted. A base row shows only when no nearer version of
+ * its soul exists, whether or not that version matches the filters.
+ */
+async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList): Promise<Page<Being>> {
+  const { where, containment } = listFilters(input);
+  const v = `$${where.params.push(view.visible)}::text[]`;
+  const limit = input.limit + 1;
+  const rank = (alias: string) => `coalesce(array_position(${v}, ${alias}.branches[1]), 2147483647)`;
+  // NOTE: OFFSET 0 keeps this a per-row probe of the (soul, branches) index: pulled up into an anti-join, the
+  // planner (which rarely has fresh statistics for the small versions table) scanned every version per row.
+  const shadowed = (alias: string) =>
+    `EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND w.branches && ${v} AND ${rank("w")} < ${rank(alias)} OFFSET 0)`;
+  // NOTE: each side takes its own newest page first, the way main's list does (the created_at index for a
+  // broad filter, the GIN index fenced off for a containment filter), so a branch read costs about what
+  // main's does plus a probe of the branch's versions per row; the two pages are then merged.
+  const baseSource = containment ? `(SELECT * FROM base_beings WHERE soul IN (SELECT soul FROM matches)) b` : `base_beings b`;
+  const rows = await q.query<BeingRow>(
+    `WITH ${containment ? `matches AS MATERIALIZED (SELECT soul FROM base_beings WHERE ${where.conditions} AND branches && ${v}),` : ""}
+     page AS (
+       SELECT * FROM (
+         (SELECT x.soul AS k_soul, x.created_at AS k_created, x.version_id AS k_vid FROM being_versions x
+          WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND NOT ${shadowed("x")}
+          ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit})
+         UNION ALL
+         (SELECT b.soul, b.created_at, NULL::bigint FROM ${baseSource}
+          WHERE b.branches && ${v} AND ${containment ? "TRUE" : where.conditions} AND NOT ${shadowed("b")}
+          ORDER BY b.created_at DESC, b.soul DESC LIMIT ${limit})
+       ) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}
+     )
+     -- NOTE: rows are fetched by key arrays, so each side is a primary-key probe per row of the page (a join
+     -- here was hashed over every version of the branch on each read).
+     SELECT * FROM (
+       SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM being_versions
+       WHERE version_id = ANY (ARRAY(SELECT k_vid FROM page WHERE k_vid IS NOT NULL))
+       UNION ALL
+       SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM base_beings
+       WHERE soul = ANY (ARRAY(SELECT k_soul FROM page WHERE k_vid IS NULL))
+     ) r ORDER BY k_created DESC, k_soul DESC`,
+    where.params,
+  );
+  return toPage(
+    rows.map(({ k_created: _c, k_soul: _s, ...row }: BeingRow & { k_created?: unknown; k_soul?: unknown }) => row),
+    input.limit,
+  );
 }

@@ -8,6 +8,8 @@ export const StoreErrorReason = {
   CORE_IMMUTABLE: "CORE_IMMUTABLE",
   INVALID: "INVALID",
   UNAVAILABLE: "UNAVAILABLE",
+  /** A step would pass a Tiki budget (issue 8); the message names the spend. */
+  OVER_BUDGET: "OVER_BUDGET",
 } as const;
 export type StoreErrorReason = (typeof StoreErrorReason)[keyof typeof StoreErrorReason];
 

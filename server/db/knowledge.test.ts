@@ -125,7 +125,10 @@ describe.each(testBackends())("knowledge on $name", (backend) => {
       const other = fact(ada, "Venus is the hottest planet.", { branch: "what-if" });
       const { acks } = await push([main, other]);
       expect(acks.map((a) => a.status)).toEqual(["created", "created"]);
-      expect((await store.beings.get(other.id)).branches).toEqual(["what-if"]);
+      const [row] = await store.sql.query<{ branches: string[] }>("SELECT branches FROM base_beings WHERE soul = $1", [other.id]);
+      expect(row!.branches).toEqual(["what-if"]);
+      // main's view of beings does not show a fact learned in another branch.
+      await expect(store.beings.get(other.id)).rejects.toThrow(/does not exist/);
     });
 
     it("weights shares-knowledge by the facts two beings both taught, growing with each new overlap", async () => {

@@ -7,8 +7,8 @@ const ANALYZE_MIN_SHARE = 0.1;
 /** Bulk loads come in bursts: wait for a quiet moment before vacuuming. */
 const ANALYZE_DEBOUNCE_MS = 2_000;
 
-type Table = "base_beings" | "relationships" | "events" | "knowledge_facts";
-const TABLES: readonly Table[] = ["base_beings", "relationships", "events", "knowledge_facts"];
+type Table = "base_beings" | "relationships" | "events" | "knowledge_facts" | "being_versions";
+const TABLES: readonly Table[] = ["base_beings", "relationships", "events", "knowledge_facts", "being_versions"];
 
 export interface Maintenance {
   /** Tells maintenance that `rows` rows of `table` were written. */

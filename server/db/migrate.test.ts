@@ -23,6 +23,7 @@ describe("migrations", () => {
       "0004_knowledge",
       "0005_genesis",
       "0006_identity",
+      "0007_branches",
       "0008_timeline",
       "0009_kernel",
     ]);
@@ -33,12 +34,13 @@ describe("migrations", () => {
       "0004_knowledge",
       "0005_genesis",
       "0006_identity",
+      "0007_branches",
       "0008_timeline",
       "0009_kernel",
     ]);
     expect(await migrate(driver, all)).toEqual([]);
     const rows = await driver.query<{ version: number }>("SELECT version FROM luxos_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 8, 9]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     await driver.close();
   });
 

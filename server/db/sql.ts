@@ -48,6 +48,10 @@ export class Where {
   get sql(): string {
     return this.clauses.length ? `WHERE ${this.clauses.join(" AND ")}` : "";
   }
+  /** The clauses joined with AND, for use inside a larger condition (TRUE when there are none). */
+  get conditions(): string {
+    return this.clauses.length ? this.clauses.join(" AND ") : "TRUE";
+  }
 }
 
 export function escapeLike(text: string): string {

@@ -1,5 +1,7 @@
 import "../serverOnly";
 import { createBeingsRepo, type BeingsRepo } from "./beings";
+import { createBranchesRepo, type BranchesRepo } from "./branches";
+import { createBranchViews } from "./branchViews";
 import { DEFAULT_MERGE_THRESHOLD } from "../../lib/knowledge/constants";
 import type { SqlDriver, SqlExecutor } from "./driver";
 import { createEventsRepo, type EventsRepo } from "./events";
@@ -13,6 +15,7 @@ import { createRetention, type Retention } from "./retention";
 import { createRoomsRepo, type RoomsRepo } from "./rooms";
 import { createTimelineRepo, type TimelineRepo } from "./timeline";
 import { createTimeTravel, type TimeTravel } from "./timeTravel";
+import { createTikiRepo, type TikiRepo } from "./tiki";
 
 /**
  * The Master Entity's store: the two-table world behind one interface.
@@ -39,6 +42,10 @@ export interface MasterStore {
   readonly timeTravel: TimeTravel;
   /** Per-room retention: hot days, archives, compaction. */
   readonly retention: Retention;
+  /** Branches of reality: fork, tree, merge with conflicts, drop, archive. */
+  readonly branches: BranchesRepo;
+  /** The Tiki ledger: spend per being, task and branch; task budgets. */
+  readonly tiki: TikiRepo;
   stats(): Promise<{ beings: number; relationships: number }>;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
@@ -59,13 +66,16 @@ export async function createStore(driver: SqlDriver, options: StoreOptions = {})
   const mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
   await migrate(driver);
   const maintenance = await createMaintenance(driver, (error) => console.error("[luxos] store maintenance failed:", error));
+  const views = createBranchViews(driver);
   let closing: Promise<void> | undefined;
-  const beings = createBeingsRepo(driver, maintenance);
+  const beings = createBeingsRepo(driver, maintenance, views);
   const rooms = createRoomsRepo(driver);
   const events = createEventsRepo(driver, maintenance, { mergeThreshold });
   return {
     kind: driver.kind,
     beings,
+    branches: createBranchesRepo(driver, views, maintenance),
+    tiki: createTikiRepo(driver),
     relationships: createRelationshipsRepo(driver, maintenance),
     rooms,
     events,

@@ -38,6 +38,6 @@ export function testBackends(): TestBackend[] {
 /** Empties the world but for the core beings, and the event log and knowledge receipts. */
 export async function resetStore(store: MasterStore): Promise<void> {
   await store.sql.exec("DELETE FROM events; DELETE FROM knowledge_receipts");
-  await store.sql.exec("DELETE FROM relationships");
+  await store.sql.exec("DELETE FROM relationships; DELETE FROM being_versions; DELETE FROM tiki_ledger; DELETE FROM tiki_budgets");
   await store.sql.query("DELETE FROM base_beings WHERE NOT (soul = ANY($1::uuid[]))", [CORE_BEINGS.map((b) => b.soul)]);
 }

@@ -42,11 +42,14 @@ interface World {
   mine: string;
   /** A genesis being of the room. */
   coded: string;
+  /** A branch the owner forked. */
+  branch: string;
   fresh: {
     being(): Promise<string>;
     rel(): Promise<string>;
     member(): Promise<string>;
     invite(room?: string): Promise<{ token: string; id: string }>;
+    branch(): Promise<string>;
   };
 }
 
@@ -137,6 +140,24 @@ const MATRIX: Record<string, Row> = {
   "timeline.roomRetention": [(w) => ({ room: w.room }), "U F ok ok ok"],
   "timeline.setRetention": [(w) => ({ room: w.room, hot_days: 30 }), "U F F F ok"],
 
+  "branches.tree": [() => undefined, "U ok ok ok ok"],
+  "branches.get": [(w) => ({ branch: w.branch }), "U ok ok ok ok"],
+  "branches.fork": [() => ({ name: "Try" }), "U ok ok ok ok"],
+  "branches.kpis": [(w) => ({ branches: [w.branch] }), "U ok ok ok ok"],
+  // NOTE: a branch belongs to whoever forked it (here the "owner" person, in no room).
+  "branches.preview": [(w) => ({ branch: w.branch }), "U F F F ok"],
+  "branches.merge": [(w) => w.fresh.branch().then((branch) => ({ branch })), "U F F F ok"],
+  "branches.drop": [(w) => w.fresh.branch().then((branch) => ({ branch })), "U F F F ok"],
+  "branches.archive": [(w) => w.fresh.branch().then((branch) => ({ branch })), "U F F F ok"],
+  "branches.fanOut": [() => ({ input: "x", program: "REPORT input TO master", variants: [{ name: "a" }, { name: "b" }] }), "U ok ok ok ok"],
+  "tiki.report": [(w) => ({ being: w.a, entries: [{ id: crypto.randomUUID(), kind: "lux", tiki: 3 }] }), "U F F ok ok"],
+  "tiki.setBudget": [() => ({ task: "matrix", budget: 100 }), "U ok ok ok ok"],
+  "tiki.budget": [() => ({ task: "matrix" }), "U ok ok ok ok"],
+  "tiki.route": [() => ({ scope: {}, need: { tokens_in: 10, tokens_out: 10 } }), "U ok ok ok ok"],
+  "tiki.ledger": [() => ({}), "U ok ok ok ok"],
+  "tiki.ledger#being": [(w) => ({ being: w.a }), "U F ok ok ok"],
+  "tiki.summary": [() => ({ branch: "main" }), "U ok ok ok ok"],
+
   "auth.me": [() => undefined, "ok ok ok ok ok"],
   "auth.invite": [(w) => w.fresh.invite().then(({ token }) => ({ token })), "ok ok ok ok ok"],
   "auth.registerOptions": [(w) => w.fresh.invite().then(({ token }) => ({ name: "Newcomer", invite: token })), "ok ok ok ok ok"],
@@ -214,6 +235,8 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
     const mine = (await asOwner.beings.create({ genesis: { name: "Olive's own" } })).soul;
     const coded = (await asOwner.genesis.create({ name: "Room code", source: "def run():\n    return 0\n" })).soul;
     await id.setHolder([coded], { person: people.owner.soul, room });
+    const fork = async () => (await asOwner.branches.fork({ name: "Experiment" })).id;
+    const branch = await fork();
     world = {
       people,
       room,
@@ -223,7 +246,9 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
       rel,
       mine,
       coded,
+      branch,
       fresh: {
+        branch: fork,
         being: () => inRoom("Doomed"),
         rel: async () => (await asOwner.relationships.create({ source_soul: a, target_soul: b, tags: ["doomed"] })).id,
         member: async () => {

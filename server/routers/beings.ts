@@ -1,5 +1,5 @@
 import "../serverOnly";
-import { beingCreateManySchema, beingCreateSchema, beingListSchema, beingUpdateSchema, soulInputSchema, type BeingCreate } from "../../lib/schemas";
+import { beingCreateManySchema, beingCreateSchema, beingListSchema, beingRefSchema, beingUpdateSchema, type BeingCreate } from "../../lib/schemas";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** The room a new being joins: `genesis.room`, when it names one (the creator must be an editor there). */
@@ -31,16 +31,16 @@ export const beingsRouter = createTRPCRouter({
     }),
   get: publicProcedure
     .meta({ access: { kind: "being", action: "read", field: "soul" } })
-    .input(soulInputSchema)
-    .query(({ ctx, input }) => ctx.store.beings.get(input.soul)),
+    .input(beingRefSchema)
+    .query(({ ctx, input }) => ctx.store.beings.get(input.soul, input.branch)),
   update: publicProcedure
     .meta({ access: { kind: "being", action: "edit", field: "soul" } })
     .input(beingUpdateSchema)
     .mutation(({ ctx, input }) => ctx.store.beings.update(input)),
   delete: publicProcedure
     .meta({ access: { kind: "being", action: "delete", field: "soul" } })
-    .input(soulInputSchema)
-    .mutation(({ ctx, input }) => ctx.store.beings.delete(input.soul)),
+    .input(beingRefSchema)
+    .mutation(({ ctx, input }) => ctx.store.beings.delete(input.soul, input.branch)),
   // NOTE: a page holds only the beings the caller may read, so it can be shorter than `limit`; next_cursor still pages on.
   list: publicProcedure
     .meta({ access: { kind: "person" } })

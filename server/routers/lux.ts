@@ -2,6 +2,9 @@ import "../serverOnly";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { fetchUrl, FetchUrlError, type FetchErrorReason } from "../lux/fetchUrl";
+import { costOf } from "../../lib/tiki";
+import { spendScopeSchema } from "../../lib/tikiLedger";
+import { charged } from "../tiki/charge";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 const CODE_OF: Record<FetchErrorReason, TRPCError["code"]> = {
@@ -19,10 +22,21 @@ export const luxRouter = createTRPCRouter({
   /** `LOAD url`: fetches a page for a being (http/https, size and time limits, no private addresses unless allowed). */
   fetch: publicProcedure
     .meta({ access: { kind: "person" } })
-    .input(z.strictObject({ url: z.string().trim().min(1, "give a URL").max(4096, "a URL is at most 4096 characters") }))
+    .input(
+      z.strictObject({
+        url: z.string().trim().min(1, "give a URL").max(4096, "a URL is at most 4096 characters"),
+        spend: spendScopeSchema.default({ branch: "main" }),
+      }),
+    )
     .mutation(async ({ ctx, input, signal }) => {
       try {
-        const page = await fetchUrl(input.url, ctx.luxFetch, signal);
+        const page = await charged(
+          ctx.store,
+          input.spend,
+          { kind: "fetch", estimate: costOf({ kind: "fetch", bytes: 0 }).tiki, name: `fetch ${input.url}` },
+          () => fetchUrl(input.url, ctx.luxFetch, signal),
+          (p) => ({ tiki: costOf({ kind: "fetch", bytes: p.bytes }).tiki, detail: { url: p.url, bytes: p.bytes, status: p.status } }),
+        );
         return { url: page.url, status: page.status, content_type: page.contentType, text: page.text, bytes: page.bytes };
       } catch (error) {
         if (error instanceof FetchUrlError) throw new TRPCError({ code: CODE_OF[error.reason], message: error.message, cause: error });

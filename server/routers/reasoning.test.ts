@@ -11,12 +11,20 @@ import type { MasterStore } from "../db/store";
 import { createApiHandler } from "../http/apiHandler";
 import type { LlmEndpoint, ReasoningConfig } from "../llm/config";
 import { closedPort, completion, json, startFakeOpenAi } from "../llm/testing";
+import type { LedgerEntry } from "../../lib/tikiLedger";
 import { createCaller } from "../root";
 import { createContext } from "../trpc";
 import { failure } from "./testing";
 
-// NOTE: the reasoning procedures never touch the master store; a stand-in keeps these tests free of PGlite.
-const NO_STORE = {} as MasterStore;
+// NOTE: the reasoning procedures touch the master store only for the Tiki ledger; a stand-in that keeps
+// the entries keeps these tests free of PGlite.
+const ledger: LedgerEntry[] = [];
+const NO_STORE = {
+  tiki: {
+    assertAffordable: () => Promise.resolve(),
+    record: (entries: LedgerEntry[]) => (ledger.push(...entries), Promise.resolve({ recorded: entries.length, duplicates: 0 })),
+  },
+} as unknown as MasterStore;
 const KEY = "sk-test-secret-key-0123456789";
 
 const caller = (reasoning: ReasoningConfig) => createCaller(createContext(NO_STORE, { reasoning }));
@@ -46,6 +54,7 @@ describe("reasoning.complete against an OpenAI-compatible server", () => {
       tiki: costOf({ kind: "llm", provider: "openai_compatible", tokensIn: 12, tokensOut: 6 }).tiki,
     });
     expect(fake.seen).toHaveLength(1);
+    expect(ledger.at(-1)).toMatchObject({ branch: "main", kind: "reasoner", provider: "openai_compatible", tiki: out.tiki, detail: { prompt_tokens: 12 } });
     const [seen] = fake.seen;
     expect(seen).toMatchObject({
       method: "POST",

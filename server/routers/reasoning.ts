@@ -2,6 +2,10 @@ import "../serverOnly";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { completeInputSchema } from "../../lib/reason/schemas";
+import { costOf } from "../../lib/tiki";
+import { spendScopeSchema } from "../../lib/tikiLedger";
+import { estimateTokens } from "../../lib/tikiRouter";
+import { charged } from "../tiki/charge";
 import { listModels, whereToPutWeights } from "../llm/modelFiles";
 import { chatCompletion, describeEndpoint, LlmEndpointError, NOT_CONFIGURED, probeEndpoint, type LlmEndpointErrorReason } from "../llm/openAiCompatible";
 import { createTRPCRouter, publicProcedure } from "../trpc";
@@ -62,10 +66,19 @@ export const reasoningRouter = createTRPCRouter({
   // NOTE: "person": it spends the server's LLM key, so a signed-in person only.
   complete: publicProcedure
     .meta({ access: { kind: "person" } })
-    .input(completeInputSchema)
+    .input(completeInputSchema.extend({ spend: spendScopeSchema.default({ branch: "main" }) }))
     .mutation(async ({ ctx, input, signal }) => {
+      const { spend, ...request } = input;
+      const tokensIn = estimateTokens(request.messages.map((m) => m.content).join("\n"));
+      const estimate = costOf({ kind: "llm", provider: "openai_compatible", tokensIn, tokensOut: request.max_tokens }).tiki;
       try {
-        return await chatCompletion(ctx.reasoning.llm, input, signal ? { signal } : {});
+        return await charged(
+          ctx.store,
+          spend,
+          { kind: "reasoner", provider: "openai_compatible", estimate, name: `llm (openai_compatible, ~${tokensIn} in / up to ${request.max_tokens} out)` },
+          () => chatCompletion(ctx.reasoning.llm, request, signal ? { signal } : {}),
+          (out) => ({ tiki: out.tiki, detail: { model: out.model, prompt_tokens: out.usage.prompt_tokens, completion_tokens: out.usage.completion_tokens } }),
+        );
       } catch (error) {
         if (error instanceof LlmEndpointError) throw new TRPCError({ code: CODE_OF[error.reason], message: error.message, cause: error });
         throw error;

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { PeopleMenu } from "../people/PeopleMenu";
+import { BranchSwitcher } from "../branches/BranchSwitcher";
 import { StoreBadge } from "./StoreBadge";
 
 const LINKS = [
@@ -9,6 +10,7 @@ const LINKS = [
   { href: "/swarm", label: "Swarm" },
   { href: "/rooms", label: "Rooms" },
   { href: "/timeline", label: "Timeline" },
+  { href: "/branches", label: "Branches" },
 ] as const;
 
 /** The top bar: brand, sections, and the master's status. */
@@ -46,6 +48,7 @@ export function NavBar() {
           })}
         </ul>
         <div className="ml-auto flex items-center gap-3">
+          <BranchSwitcher />
           <StoreBadge />
           <PeopleMenu />
         </div>

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { openStore } from "../db/openStore";
+import type { MasterStore } from "../db/store";
+import { resetStore } from "../db/testing";
+import { createCaller } from "../root";
+import { createContext } from "../trpc";
+import { failure } from "./testing";
+
+describe("branches and tiki procedures", () => {
+  let store: MasterStore;
+  let api: ReturnType<typeof createCaller>;
+  beforeAll(async () => {
+    store = await openStore({ kind: "pglite" });
+    api = createCaller(createContext(store));
+  });
+  afterAll(() => store.close());
+  beforeEach(() => resetStore(store));
+
+  it("fork, write in the branch, compare, merge: main sees the result only after the merge", async () => {
+    const ada = await api.beings.create({ genesis: { name: "Ada" }, attributes: { score: 1 } });
+    const branch = await api.branches.fork({ name: "try harder", budget: 500 });
+    await api.beings.update({ soul: ada.soul, attributes: { score: 9 }, branch: branch.id });
+    await api.beings.create({ genesis: { name: "idea" }, branch: branch.id });
+    expect((await api.beings.get({ soul: ada.soul })).attributes).toEqual({ score: 1 });
+    expect((await api.beings.get({ soul: ada.soul, branch: branch.id })).attributes).toEqual({ score: 9 });
+    const [main, side] = await api.branches.kpis({ branches: ["main", branch.id] });
+    expect(main).toMatchObject({ changed: 0 });
+    expect(side).toMatchObject({ changed: 1, created: 1 });
+    expect((await api.branches.preview({ branch: branch.id })).items).toHaveLength(2);
+    expect(await api.branches.merge({ branch: branch.id })).toMatchObject({ status: "merged", applied: 1, created: 1 });
+    expect((await api.beings.get({ soul: ada.soul })).attributes).toEqual({ score: 9 });
+    expect((await api.beings.list({ name: "idea" })).items).toHaveLength(1);
+    expect((await api.branches.tree()).map((b) => [b.name, b.status])).toEqual([
+      ["main", "open"],
+      ["try harder", "merged"],
+    ]);
+  });
+
+  it("refuses a branch that is not main or a soul", async () => {
+    const error = await failure(api.beings.list({ branch: "what-if" }));
+    expect(error.message).toMatch(/a branch is "main" or the soul of a branch being/);
+  });
+
+  it("routes to the cheapest reasoner that fits and records why", async () => {
+    await api.tiki.setBudget({ task: "t1", budget: 100 });
+    const decision = await api.tiki.route({ scope: { task: "t1" }, need: { tokens_in: 2000, tokens_out: 500, quality: "any" } });
+    expect(decision).toMatchObject({ ok: true, provider: "deterministic", remaining: 100 });
+    const strong = await api.tiki.route({
+      scope: { task: "t1" },
+      need: { tokens_in: 2000, tokens_out: 500, quality: "strong" },
+      available: ["deterministic", "webllm", "openai_compatible"],
+    });
+    expect(strong.ok).toBe(false);
+    expect(strong.why).toMatch(/openai_compatible costs 600 Tiki, more than the 100 left/);
+    const ledger = await api.tiki.ledger({ task: "t1" });
+    expect(ledger.map((r) => [r.kind, r.ok])).toEqual([
+      ["route", false],
+      ["route", true],
+    ]);
+  });
+
+  it("stops work over budget with an error that names the spend", async () => {
+    await api.tiki.setBudget({ task: "tight", budget: 60 });
+    await api.tiki.report({ being: "00000000-0000-4000-8000-000000000001", entries: [{ id: crypto.randomUUID(), kind: "lux", tiki: 50, task: "tight" }] });
+    const error = await failure(api.lux.fetch({ url: "http://example.invalid/", spend: { task: "tight" } }));
+    expect(error.code).toBe("PAYMENT_REQUIRED");
+    expect(error.message).toMatch(/task tight has spent 50 of its 60 Tiki \(10 left\)/);
+  });
+
+  it("records a being's spend report once, however often it is sent", async () => {
+    const entry = { id: crypto.randomUUID(), kind: "mind" as const, tiki: 34 };
+    const being = "00000000-0000-4000-8000-000000000002";
+    expect(await api.tiki.report({ being, entries: [entry] })).toEqual({ recorded: 1, duplicates: 0 });
+    expect(await api.tiki.report({ being, entries: [entry] })).toEqual({ recorded: 0, duplicates: 1 });
+    expect((await api.tiki.summary({ branch: "main" })).total).toBe(34);
+  });
+
+  it("fans one input out to a branch per personality and merges the chosen output into main (one input, one output)", async () => {
+    await api.beings.create({ genesis: { name: "ticket" }, tags: ["ticket"], attributes: { text: "refund please" } });
+    const program = [
+      'LOAD master query "ticket" AS tickets',
+      'SET answer = personality.greeting + " " + input',
+      "REPORT {answer: answer, tickets: tickets.length} TO master",
+    ].join("\n");
+    const runs = await api.branches.fanOut({
+      input: "we will refund you",
+      program,
+      variants: [
+        { name: "warm", personality: { greeting: "Dear friend," } },
+        { name: "terse", personality: { greeting: "FYI:" } },
+      ],
+    });
+    expect(runs.map((r) => [r.branch.name, r.ok, r.output])).toEqual([
+      ["warm", true, { answer: "Dear friend, we will refund you", tickets: 1 }],
+      ["terse", true, { answer: "FYI: we will refund you", tickets: 1 }],
+    ]);
+    const kpis = await api.branches.kpis({ branches: runs.map((r) => r.branch.id) });
+    expect(kpis.every((k) => k.tiki_spent > 0 && k.success_rate === 1 && k.created === 1)).toBe(true);
+    expect((await api.beings.list({ tags_all: ["output"] })).items).toHaveLength(0);
+
+    const [warm, terse] = runs;
+    expect(await api.branches.merge({ branch: warm!.branch.id, mode: "shallow" })).toMatchObject({ status: "merged", created: 1 });
+    await api.branches.drop({ branch: terse!.branch.id });
+    const outputs = (await api.beings.list({ tags_all: ["output"] })).items;
+    expect(outputs.map((b) => b.attributes["output"])).toEqual([{ answer: "Dear friend, we will refund you", tickets: 1 }]);
+  });
+
+  it("refuses a fan-out whose program does not compile, before forking anything", async () => {
+    const error = await failure(api.branches.fanOut({ input: "x", program: "SETT a = 1", variants: [{ name: "a" }, { name: "b" }] }));
+    expect(error.message).toMatch(/does not compile: line 1/);
+    expect(await api.branches.tree()).toHaveLength(1);
+  });
+});
