@@ -64,7 +64,11 @@ export const branchesRouter = createTRPCRouter({
     .input(fanOutSchema)
     .mutation(async ({ ctx, input, signal }) => {
       try {
-        const caller = { creator: personOf(ctx), readable: ctx.access.readable, claim: (souls: readonly string[]) => ctx.access.claim(souls) };
+        const caller = {
+          creator: personOf(ctx),
+          readable: (souls: readonly string[]) => ctx.access.readable(souls),
+          claim: (souls: readonly string[]) => ctx.access.claim(souls),
+        };
         return await fanOut(ctx.store, input, caller, signal);
       } catch (error) {
         if (error instanceof FanOutError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
