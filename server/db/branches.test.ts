@@ -1,3 +1,4 @@
+import { CORE_BEINGS } from "../../lib/coreBeings";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { branchForkSchema, branchMergeSchema, type BranchForkInput, type BranchMergeInput } from "../../lib/branches/schemas";
 import { beingCreateSchema, beingListSchema, beingUpdateSchema, relationshipCreateSchema, type BeingCreateInput, type BeingListInput } from "../../lib/schemas";
@@ -25,7 +26,7 @@ describe.each(testBackends())("branches contract on $name", (backend) => {
   const names = async (input: BeingListInput = {}) =>
     (await list(input)).items
       .map((b) => (typeof b.genesis["name"] === "string" ? b.genesis["name"] : b.soul))
-      .filter((n) => !["BaseBeing", "ClassBeing", "FunctionBeing", "Kernel", "Factory"].includes(n))
+      .filter((n) => !CORE_BEINGS.some((core) => core.name === n))
       .sort();
   const rowCounts = async () =>
     (

@@ -85,7 +85,7 @@ CREATE TABLE timeline_archives (
 CREATE INDEX idx_timeline_archives_room ON timeline_archives (room, id);
 
 -- NOTE: the row image is built from the columns base_beings has when this runs, leaving out the
--- embedding; a later migration that changes base_beings' columns runs SELECT luxos_timeline_install().
+-- embedding and row_version (the branches' copy-on-write counter, bumped by every update: no change of the being's own); a later migration that changes base_beings' columns runs SELECT luxos_timeline_install().
 CREATE FUNCTION luxos_timeline_install() RETURNS void
 LANGUAGE plpgsql AS $install$
 DECLARE
@@ -93,7 +93,7 @@ DECLARE
 BEGIN
     SELECT string_agg(format('%L, n.%I', attname, attname), ', ' ORDER BY attnum) INTO cols
     FROM pg_attribute
-    WHERE attrelid = 'base_beings'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> 'embedding';
+    WHERE attrelid = 'base_beings'::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('embedding', 'row_version');
     EXECUTE format(
         'CREATE OR REPLACE FUNCTION luxos_being_image(n base_beings) RETURNS jsonb LANGUAGE sql STABLE AS %L',
         format('SELECT jsonb_build_object(%s, %L, n.embedding IS NOT NULL)', cols, 'embedding'));
