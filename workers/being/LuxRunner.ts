@@ -128,7 +128,12 @@ export class LuxRunner {
     for (const [k, v] of result?.variables ?? []) variables[k] = summarize(v, 200);
     const total = result?.spent ?? spent;
     const runId = result?.traceid || traceid;
-    this.recordSpend(request.branch ?? MAIN_BRANCH, runId, total, sandbox, { ok: error === null, steps: result?.steps.length ?? count, budget, error: error?.reason });
+    this.recordSpend(request.branch ?? MAIN_BRANCH, runId, total, sandbox, {
+      ok: error === null,
+      steps: result?.steps.length ?? count,
+      budget,
+      error: error?.reason,
+    });
     return {
       ok: error === null,
       steps: result?.steps.length ?? count,
@@ -163,7 +168,16 @@ export class LuxRunner {
         ok: run.ok,
         detail: { steps: run.steps, budget: run.budget, spent: total, ...(run.error !== undefined && { error: run.error }) },
       });
-      if (sandbox.runs > 0) world.recordSpend({ branch, task, kind: "sandbox", provider: "pyodide", tiki: sandboxTiki, ok: run.ok, detail: { ms: sandbox.ms, runs: sandbox.runs } });
+      if (sandbox.runs > 0)
+        world.recordSpend({
+          branch,
+          task,
+          kind: "sandbox",
+          provider: "pyodide",
+          tiki: sandboxTiki,
+          ok: run.ok,
+          detail: { ms: sandbox.ms, runs: sandbox.runs },
+        });
     });
   }
 

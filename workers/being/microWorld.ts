@@ -329,7 +329,17 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
     this.write(() =>
       this.db.exec({
         sql: "INSERT INTO spend(id, branch, task, kind, provider, tiki, ok, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        bind: [id, item.branch, item.task ?? null, item.kind, item.provider ?? null, item.tiki, item.ok === false ? 0 : 1, JSON.stringify(item.detail ?? {}), Date.now()],
+        bind: [
+          id,
+          item.branch,
+          item.task ?? null,
+          item.kind,
+          item.provider ?? null,
+          item.tiki,
+          item.ok === false ? 0 : 1,
+          JSON.stringify(item.detail ?? {}),
+          Date.now(),
+        ],
       }),
     );
     this.onOutbox?.();
@@ -388,7 +398,10 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
         tiki: Number(r[5]),
         ok: Number(r[6]) === 1,
         // NOTE: a window says what it sums: how many additions, from its first one to its end.
-        detail: openUntil === null ? detail : { ...detail, count: Number(r[8]), from: new Date(Number(r[9])).toISOString(), until: new Date(openUntil).toISOString() },
+        detail:
+          openUntil === null
+            ? detail
+            : { ...detail, count: Number(r[8]), from: new Date(Number(r[9])).toISOString(), until: new Date(openUntil).toISOString() },
       };
     });
   }

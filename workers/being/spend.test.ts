@@ -215,7 +215,8 @@ describe("SyncLoop spend reports", () => {
     const { w, clock, ledger, loop } = await spendLoop();
     const ids = [1, 2, 3].map((i) => w.recordSpend({ branch: "main", kind: "lux", tiki: i }));
     const report = ledger.report;
-    ledger.report = (entries) => (entries.some((e) => e.id === ids[1]) ? Promise.reject(Object.assign(new Error("no"), { data: { code: "BAD_REQUEST" } })) : report(entries));
+    ledger.report = (entries) =>
+      entries.some((e) => e.id === ids[1]) ? Promise.reject(Object.assign(new Error("no"), { data: { code: "BAD_REQUEST" } })) : report(entries);
     loop.start();
     await clock.advance(5_000);
     expect([...ledger.rows.keys()].sort()).toEqual([ids[0], ids[2]].sort());
