@@ -381,7 +381,9 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
    */
   peekSpend(limit: number, now: number): SpendEntry[] {
     this.assertOpen();
-    this.write(() => this.db.exec({ sql: "UPDATE spend SET agg_key = NULL WHERE agg_key IS NOT NULL AND open_until <= ?", bind: [now] }));
+    // NOTE: looked at every idle cycle; a commit on OPFS costs round trips, so only a window due to close is written.
+    if (this.db.selectValue("SELECT 1 FROM spend WHERE agg_key IS NOT NULL AND open_until <= ? LIMIT 1", [now]) !== undefined)
+      this.write(() => this.db.exec({ sql: "UPDATE spend SET agg_key = NULL WHERE agg_key IS NOT NULL AND open_until <= ?", bind: [now] }));
     const rows = this.db.selectArrays(
       "SELECT id, branch, task, kind, provider, tiki, ok, detail, count, created_at, open_until FROM spend WHERE agg_key IS NULL AND refused IS NULL ORDER BY rowid LIMIT ?",
       [limit],
