@@ -101,8 +101,12 @@ test("a typo shows inline, the fixed program runs in the being with a trace, and
   expect(record.attributes["program"]).toContain("EMBED tickets AS docs");
 });
 
-test("a run over its budget stops at the step that could not pay, naming the spend", async ({ page, unique }) => {
-  await openEditor(page, unique("lux-budget"));
+test("a run over its budget stops at the step that could not pay, naming the spend, and the master's ledger holds what it spent", async ({
+  page,
+  unique,
+  api,
+}) => {
+  const soul = await openEditor(page, unique("lux-budget"));
   await replaceProgram(page, 'SET n = 1\nREPORT "lux e2e: too dear" TO master');
   await expect(page.getByTestId("lux-diagnostics")).toHaveAttribute("data-count", "0");
   await page.getByTestId("lux-budget").fill("20");
@@ -111,6 +115,14 @@ test("a run over its budget stops at the step that could not pay, naming the spe
   await expect(page.getByTestId("lux-error")).toHaveAttribute("data-reason", "over_budget");
   await expect(page.getByTestId("lux-error")).toContainText("REPORT on line 2 costs 50 Tiki (master_call 50) but only 19 of 20 remain (1 spent)");
   await expect(page.getByTestId("lux-step")).toHaveCount(1);
+  // the being books the run's spend in its micro-world, and its sync loop reports it to the master's Tiki ledger once
+  const booked = async () =>
+    (await api.tiki.ledger.query({ being: soul }))
+      .filter((r) => r.kind === "lux")
+      .map((r) => ({ task: r.task?.startsWith("lux-run:"), tiki: r.tiki, ok: r.ok, detail: r.detail }));
+  await expect
+    .poll(booked, { timeout: 20_000 })
+    .toEqual([{ task: true, tiki: 1, ok: false, detail: { steps: 1, budget: 20, spent: 1, error: "over_budget" } }]);
 });
 
 test("CALL asks another being running in this tab, and says plainly when the being is not here", async ({ page, unique }) => {

@@ -8,9 +8,10 @@ import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAc
 import type { BeingRecord, BeingStatus, BeingWorkerEvent, GoalEnded, GoalState, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
 import { ACTIVITY_SECONDS, GOALS_ENDED_KEPT, PERCEIVE_MS, SNAPSHOT_MS, STATUS_PUSH_MS, TEACH_CHUNK, TEACH_MAX_FACTS } from "./constants";
 import { classifyStorageError, MicroWorld, MicroWorldError } from "./microWorld";
-import { masterPullKnowledge, masterPushEvents } from "./masterFetch";
+import { masterPullKnowledge, masterPushEvents, masterReportSpend } from "./masterFetch";
+import { MindSpend } from "./mindSpend";
 import { reasonerFor, type ChosenReasoner, type ReasonerReach } from "./reasonerFor";
-import { SyncLoop, type PullFacts, type PushEvents } from "./SyncLoop";
+import { SyncLoop, type PullFacts, type PushEvents, type ReportSpend } from "./SyncLoop";
 
 const LAYERS: readonly MindLayer[] = ["reflex", "situation", "supervision"];
 /** With no goal left, the being takes up its genesis goal again after this long (its program is its goal). */
@@ -73,6 +74,8 @@ export class BeingRuntime {
   /** Goals that ended lately, by id (what GOALS_ENDED_SETTING holds), read once at start. */
   private readonly goalsEnded = new Map<string, GoalEnded>();
   private endedThisStep: GoalEnded[] = [];
+  /** What the mind spent, booked for the master's Tiki ledger each time the mind is saved. */
+  private readonly spend: MindSpend;
 
   private constructor(
     private readonly record: BeingRecord,
@@ -81,6 +84,7 @@ export class BeingRuntime {
   ) {
     const began = performance.now();
     this.mind = this.restoreMind();
+    this.spend = new MindSpend(this.mind.budget.spent);
     this.counts = { memories: world.counts().memories };
     this.restoreGoalsEnded();
     // NOTE: the mind's snapshot may predate a goal's end (the list is written in the step that ended it): such a goal is not worked again.
@@ -93,7 +97,11 @@ export class BeingRuntime {
     record: BeingRecord,
     mode: InitMode,
     reach: ReasonerReach = {},
-    master: { push: PushEvents; pull: PullFacts } = { push: masterPushEvents, pull: (since, signal) => masterPullKnowledge(since, record.soul, signal) },
+    master: { push: PushEvents; pull: PullFacts; report: ReportSpend } = {
+      push: masterPushEvents,
+      pull: (since, signal) => masterPullKnowledge(since, record.soul, signal),
+      report: (entries, signal) => masterReportSpend(record.soul, entries, signal),
+    },
   ): Promise<BeingRuntime> {
     // NOTE: a being opened only to browse its micro-world reasons about nothing: no need to ask the master or the LLM worker.
     const choice = mode === "run" ? record.reasoner : "deterministic";
@@ -105,6 +113,7 @@ export class BeingRuntime {
         outbox: world,
         push: master.push,
         pull: { fetch: master.pull, store: world },
+        spend: { report: master.report, store: world },
         isOnline: () => globalThis.navigator?.onLine !== false,
         onError: (error) => runtime.syncFailed(error),
       });
@@ -396,6 +405,7 @@ export class BeingRuntime {
         );
         const learned = `${plan.kind} ${plan.topic}: ${plan.steps.map((s) => s.action).join(" → ")}`;
         this.world.write(() => {
+          this.spend.bookPlan(this.world, id, plan.usage, this.chosen.reasoner.id);
           this.world.learn(learned, `plan:${id}`, plan.source === "template" ? 0.6 : 0.8);
           this.world.remember("plan", `planned "${description}" in ${plan.steps.length} steps`, { steps: plan.steps });
         });
@@ -462,7 +472,10 @@ export class BeingRuntime {
 
   private snapshot(now: number): void {
     this.lastSnapshot = now;
-    this.world.setSetting(MIND_SETTING, JSON.stringify(this.mind));
+    this.world.write(() => {
+      this.spend.book(this.world, this.mind.budget.spent, now);
+      this.world.setSetting(MIND_SETTING, JSON.stringify(this.mind));
+    });
   }
 
   private fail(error: unknown): void {

@@ -1,9 +1,13 @@
 /**
  * Runs Lux programs inside a being's worker, one at a time, over the being's own host: steps go to the
- * page in small batches, Stop aborts the run, and the trace events land in the outbox.
+ * page in small batches, Stop aborts the run, and the trace events land in the outbox. What a run spent
+ * is recorded in the micro-world for the master's Tiki ledger (`lux-run:<trace id>`): its Lux steps as one
+ * `lux` entry, its `RUN python` time as one `sandbox` entry; the sync loop reports them.
  */
 import { compile, formatDiagnostic, runSteps, summarize, type LuxRunResult, type LuxStep } from "../../lib/lux";
+import { MAIN_BRANCH } from "../../lib/constants";
 import { DEFAULT_BUDGET } from "../../lib/lux/constants";
+import { costOf } from "../../lib/tiki";
 import { LuxRuntimeError } from "../../lib/lux/LuxRuntimeError";
 import { textOf, fromJson } from "../../lib/lux/values";
 import type { LuxCallBeing, LuxRunRequest, LuxRunView, LuxStepView } from "./api";
@@ -54,12 +58,22 @@ export class LuxRunner {
     }
     const controller = new AbortController();
     this.controller = controller;
+    // NOTE: RUN python's Tiki are what the interpreter charges for the sandbox's ms (lib/lux/runWorldStep.ts), counted here to book apart.
+    let sandbox = { tiki: 0, ms: 0, runs: 0 };
+    const python = this.runPython;
+    const runPython =
+      python &&
+      (async (code: string, signal: AbortSignal) => {
+        const answer = await python(code, signal);
+        sandbox = { tiki: sandbox.tiki + costOf({ kind: "sandbox", ms: answer.ms }).tiki, ms: sandbox.ms + answer.ms, runs: sandbox.runs + 1 };
+        return answer;
+      });
     const host = createBeingLuxHost({
       soul: this.soul,
       world: this.world(),
       files: request.files ?? [],
       callBeing,
-      runPython: this.runPython,
+      runPython,
       ...(this.master && { master: this.master }),
     });
     let pending: LuxStepView[] = [];
@@ -76,6 +90,7 @@ export class LuxRunner {
     let error: LuxRuntimeError | null = null;
     let count = 0;
     let spent = 0;
+    let traceid = "";
     try {
       for (;;) {
         const next = await steps.next();
@@ -86,6 +101,7 @@ export class LuxRunner {
         const step: LuxStep = next.value;
         count += 1;
         spent = step.spent;
+        traceid ||= step.event.traceid ?? "";
         pending.push({
           index: step.index,
           statement: step.statement,
@@ -110,17 +126,59 @@ export class LuxRunner {
     }
     const variables: Record<string, string> = {};
     for (const [k, v] of result?.variables ?? []) variables[k] = summarize(v, 200);
+    const total = result?.spent ?? spent;
+    const runId = result?.traceid || traceid;
+    this.recordSpend(request.branch ?? MAIN_BRANCH, runId, total, sandbox, {
+      ok: error === null,
+      steps: result?.steps.length ?? count,
+      budget,
+      error: error?.reason,
+    });
     return {
       ok: error === null,
       steps: result?.steps.length ?? count,
-      spent: result?.spent ?? spent,
+      spent: total,
       budget,
-      traceid: result?.traceid ?? "",
+      traceid: runId,
       error: error && { message: error.message, reason: error.reason, line: error.span?.line ?? null, column: error.span?.column ?? null },
       reported: host.reported,
       variables,
       ms: Math.round(performance.now() - began),
     };
+  }
+
+  /** The run's spend, in one commit: its Lux steps (`lux`) and its sandbox time (`sandbox`), under `lux-run:<trace id>`. */
+  private recordSpend(
+    branch: string,
+    runId: string,
+    total: number,
+    sandbox: { tiki: number; ms: number; runs: number },
+    run: { ok: boolean; steps: number; budget: number; error: string | undefined },
+  ): void {
+    if (total === 0) return;
+    const task = `lux-run:${runId || crypto.randomUUID()}`;
+    const world = this.world();
+    const sandboxTiki = Math.min(sandbox.tiki, total);
+    world.write(() => {
+      world.recordSpend({
+        branch,
+        task,
+        kind: "lux",
+        tiki: total - sandboxTiki,
+        ok: run.ok,
+        detail: { steps: run.steps, budget: run.budget, spent: total, ...(run.error !== undefined && { error: run.error }) },
+      });
+      if (sandbox.runs > 0)
+        world.recordSpend({
+          branch,
+          task,
+          kind: "sandbox",
+          provider: "pyodide",
+          tiki: sandboxTiki,
+          ok: run.ok,
+          detail: { ms: sandbox.ms, runs: sandbox.runs },
+        });
+    });
   }
 
   stop(): boolean {

@@ -138,6 +138,7 @@ const TUNING: SyncTuning = {
   backoffCapMs: 2_000,
   offlinePollMs: 1_000,
   pullMs: 5_000,
+  spendBatch: 500,
 };
 
 function setup(tuning: Partial<SyncTuning> = {}, seed = 1) {

@@ -5,12 +5,19 @@
  * times out and the same events go again; the master dedupes by event id), a reload (the outbox is
  * on OPFS) and the network going away (it waits for `online`).
  *
+ * In the same loop, after the outbox and before any pull, it sends the being's Tiki spend (the
+ * micro-world's `spend` table) with `tiki.report`, up to 500 entries a report, deleting only what the
+ * master answered for; an entry's id is its idempotency key there, so a report sent again counts once.
+ *
  * Everything it touches comes in through {@link SyncDeps}, so the tests drive it with a fake clock
  * and a fake master.
  */
 import type { EventAck, KnowledgePullOutput, PulledFact } from "../../lib/knowledge/contract";
+import type { JsonObject } from "../../lib/jsonMergePatch";
+import type { LedgerKind } from "../../lib/tikiLedger";
 import type { SyncState, SyncStatus } from "./api";
 import {
+  SPEND_BATCH,
   SYNC_BACKOFF_BASE_MS,
   SYNC_BACKOFF_CAP_MS,
   SYNC_BATCH_BYTES,
@@ -50,6 +57,31 @@ export interface PulledStore {
   absorb(facts: readonly PulledFact[], cursor: string | null): number;
 }
 
+/** One spend entry as `tiki.report` takes it (lib/tikiLedger.ts). */
+export interface SpendEntry {
+  readonly id: string;
+  readonly branch: string;
+  readonly task?: string;
+  readonly kind: LedgerKind;
+  readonly provider?: string;
+  readonly tiki: number;
+  readonly ok: boolean;
+  readonly detail: JsonObject;
+}
+
+/** Where spend waits for the master's ledger: the micro-world in the worker. */
+export interface SpendStore {
+  /** The oldest entries ready to send at `now` (windows still open stay), at most `limit`. */
+  peekSpend(limit: number, now: number): readonly SpendEntry[];
+  /** Deletes entries the master recorded. */
+  acknowledgeSpend(ids: readonly string[]): void;
+  /** Keeps an entry the master refused out of later reports, with the reason. */
+  refuseSpend(id: string, reason: string): void;
+}
+
+/** `tiki.report` for this being: resolves once the master holds every entry (now or from before). */
+export type ReportSpend = (entries: readonly SpendEntry[], signal: AbortSignal) => Promise<unknown>;
+
 /** `knowledge.pull` from `since`. */
 export type PullFacts = (since: string | null, signal: AbortSignal) => Promise<KnowledgePullOutput>;
 
@@ -76,6 +108,8 @@ export interface SyncDeps {
   readonly onChange?: () => void;
   /** With it, the loop also pulls what the master learned from other beings, whenever the outbox is empty. */
   readonly pull?: { readonly fetch: PullFacts; readonly store: PulledStore };
+  /** With it, the loop also reports the being's Tiki spend to the master's ledger, whenever the outbox is empty. */
+  readonly spend?: { readonly report: ReportSpend; readonly store: SpendStore };
   readonly tuning?: Partial<SyncTuning>;
 }
 
@@ -89,6 +123,7 @@ export interface SyncTuning {
   backoffCapMs: number;
   offlinePollMs: number;
   pullMs: number;
+  spendBatch: number;
 }
 
 const DEFAULT_TUNING: SyncTuning = {
@@ -101,6 +136,7 @@ const DEFAULT_TUNING: SyncTuning = {
   backoffCapMs: SYNC_BACKOFF_CAP_MS,
   offlinePollMs: SYNC_OFFLINE_POLL_MS,
   pullMs: SYNC_PULL_MS,
+  spendBatch: SPEND_BATCH,
 };
 
 const realClock: SyncClock = {
@@ -159,12 +195,16 @@ export class SyncLoop {
   private lastPullAt: number | null = null;
   /** True while the master has more to give than one page. */
   private pullPending = true;
+  /** Spend entries per report: halved while the master refuses a report, down to one entry. */
+  private spendLimit: number;
+  private reportedSpend = 0;
 
   constructor(private readonly deps: SyncDeps) {
     this.clock = deps.clock ?? realClock;
     this.random = deps.random ?? Math.random;
     this.tuning = { ...DEFAULT_TUNING, ...deps.tuning };
     this.batchLimit = this.tuning.batchEvents;
+    this.spendLimit = this.tuning.spendBatch;
   }
 
   /** Starts sending at once (what a reload left in the outbox goes first). Idempotent. */
@@ -217,6 +257,7 @@ export class SyncLoop {
       attempts: this.attempts,
       nextAttemptAt: this.state === "retrying" ? this.wakeAt : null,
       pulled: this.pulled,
+      spendReported: this.reportedSpend,
       lastPullAt: this.lastPullAt,
     };
   }
@@ -263,6 +304,21 @@ export class SyncLoop {
       return;
     }
     if (batch.length === 0) {
+      const spend = this.deps.spend;
+      if (spend) {
+        let entries: readonly SpendEntry[];
+        try {
+          entries = spend.store.peekSpend(this.spendLimit, this.clock.now());
+        } catch (error) {
+          this.deps.onError?.(error);
+          this.fail(error);
+          return;
+        }
+        if (entries.length > 0) {
+          await this.reportOnce(spend, entries);
+          return;
+        }
+      }
       const pull = this.deps.pull;
       if (pull && (this.pullPending || this.lastPullAt === null || this.clock.now() - this.lastPullAt >= this.tuning.pullMs)) {
         await this.pullOnce(pull);
@@ -293,6 +349,64 @@ export class SyncLoop {
       this.clock.clearTimeout(timeout);
       if (this.inFlight === controller) this.inFlight = null;
     }
+  }
+
+  /** One `tiki.report`: on an answer every entry sent is deleted (the master dedupes by id, so a replay is free). */
+  private async reportOnce(spend: NonNullable<SyncDeps["spend"]>, entries: readonly SpendEntry[]): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight = controller;
+    this.lastAttemptAt = this.clock.now();
+    this.setState("sending");
+    const timeout = this.clock.setTimeout(
+      () => controller.abort(new DOMException("the master did not answer in time", "TimeoutError")),
+      this.tuning.requestTimeoutMs,
+    );
+    try {
+      await spend.report(entries, controller.signal);
+      if (this.inFlight !== controller) return;
+      if (controller.signal.aborted) throw controller.signal.reason;
+      spend.store.acknowledgeSpend(entries.map((e) => e.id));
+      this.reportedSpend += entries.length;
+      this.spendLimit = Math.min(this.tuning.spendBatch, this.spendLimit * 2);
+      this.lastSyncAt = this.clock.now();
+      this.lastError = null;
+      this.attempts = 0;
+      this.state = "idle";
+      this.deps.onChange?.();
+      // NOTE: more may be ready (a full report); the next cycle finds out, and the outbox still goes first.
+      this.schedule(entries.length >= this.spendLimit ? 0 : this.tuning.idleMs);
+    } catch (error) {
+      if (this.inFlight !== controller) return;
+      this.spendFailed(spend.store, entries, error);
+    } finally {
+      this.clock.clearTimeout(timeout);
+      if (this.inFlight === controller) this.inFlight = null;
+    }
+  }
+
+  private spendFailed(store: SpendStore, entries: readonly SpendEntry[], error: unknown): void {
+    this.deps.onError?.(error);
+    const code = codeOf(error);
+    if (code !== undefined && REFUSALS.has(code)) {
+      // NOTE: as with events: halve until the entry the master refuses stands alone, and set only that one aside.
+      if (entries.length > 1) {
+        this.spendLimit = Math.max(1, Math.floor(entries.length / 2));
+        this.lastError = `the master refused a report of ${entries.length} spend entries (${messageOf(error)}); sending smaller reports`;
+      } else {
+        try {
+          store.refuseSpend(entries[0]!.id, messageOf(error));
+        } catch (storeError) {
+          this.deps.onError?.(storeError);
+          this.fail(storeError);
+          return;
+        }
+        this.lastError = `the master refused spend entry ${entries[0]!.id}: ${messageOf(error)}`;
+      }
+      this.setState("idle");
+      this.schedule(0);
+      return;
+    }
+    this.fail(error);
   }
 
   /** One page of `knowledge.pull` into the micro-world; the outbox always goes first. */

@@ -68,6 +68,8 @@ export interface SyncStatus {
   readonly pulled: number;
   /** When the master was last asked for what others taught, or null. */
   readonly lastPullAt: number | null;
+  /** Tiki spend entries the master's ledger recorded (`tiki.report`) since the worker started. */
+  readonly spendReported?: number;
 }
 
 /** Everything the page shows of a being, pushed a few times a second. Plain JSON. */
@@ -144,6 +146,8 @@ export interface LuxRunRequest {
   /** Tiki the run may spend (lib/lux DEFAULT_BUDGET when absent). */
   readonly budget?: number;
   readonly files?: readonly LuxFileInput[];
+  /** The branch the run's spend is booked to in the master's Tiki ledger (`main` when absent). */
+  readonly branch?: string;
 }
 
 /** One step of a Lux run as the page shows it. */

@@ -61,3 +61,7 @@ export const LUX_PYTHON_TIME_LIMIT_MS = 5_000;
 export const GOALS_ENDED_KEPT = 100;
 /** A being worker that has not loaded sqlite-wasm by then is given up (the page says so): a cached load takes well under a second, a cold one on a slow 2-core machine a few. */
 export const WORKER_BOOT_TIMEOUT_MS = 30_000;
+/** A being's mind spend is summed per this window into one ledger entry: a 20 Hz mind would otherwise send a row per tick. */
+export const SPEND_WINDOW_MS = 60_000;
+/** Spend entries per `tiki.report`: the master's limit (lib/tikiLedger.ts). */
+export const SPEND_BATCH = 500;

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { EventAck, KnowledgePullInput, KnowledgePullOutput } from "../../lib/knowledge/contract";
 import type { CompleteInput, CompleteOutput } from "../../lib/reason";
+import type { SpendEntry } from "./SyncLoop";
 
 /** How long the worker waits for a status or listing before it says the master did not answer. */
 export const MASTER_STATUS_TIMEOUT_MS = 5_000;
@@ -120,5 +121,14 @@ export async function masterPullKnowledge(since: string | null, soul: string, si
   const input: KnowledgePullInput = { since, limit: PULL_PAGE, except_source: soul };
   const answer = pullSchema.safeParse(await masterQuery(`knowledge.pull?input=${encodeURIComponent(JSON.stringify(input))}`, signal));
   if (!answer.success) throw new MasterCallError("the master answered knowledge.pull with something unreadable; it may be an older version", undefined);
+  return answer.data;
+}
+
+const reportAnswerSchema = z.object({ recorded: z.number(), duplicates: z.number() });
+
+/** `tiki.report`: the being's spend into the master's ledger; resolves once the master holds every entry (each id counts once). */
+export async function masterReportSpend(being: string, entries: readonly SpendEntry[], signal: AbortSignal): Promise<{ recorded: number; duplicates: number }> {
+  const answer = reportAnswerSchema.safeParse(await masterMutation("tiki.report", { being, entries }, signal));
+  if (!answer.success) throw new MasterCallError("the master answered tiki.report with something unreadable; it may be an older version", undefined);
   return answer.data;
 }

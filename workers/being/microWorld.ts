@@ -11,7 +11,9 @@ import { LEARNED_EVENT_TYPE, MAX_FACT_TEXT, type LearnedFactData, type PulledFac
 import type { MicroWorldErrorReason, QueryResult, RecentEvent, TableInfo } from "./api";
 import { MICRO_WORLD_DIR, QUERY_ROW_CAP } from "./constants";
 import { checkReadOnlySql } from "./readOnlySql";
-import type { OutboxEntry, OutboxStore, PulledStore } from "./SyncLoop";
+import type { OutboxEntry, OutboxStore, PulledStore, SpendEntry, SpendStore } from "./SyncLoop";
+import type { JsonObject } from "../../lib/jsonMergePatch";
+import type { LedgerKind } from "../../lib/tikiLedger";
 
 type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
 type Database = InstanceType<Sqlite3["oo1"]["DB"]>;
@@ -60,11 +62,17 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE facts ADD COLUMN master_fact TEXT;
    CREATE UNIQUE INDEX facts_master_fact ON facts(master_fact);
    ALTER TABLE outbox ADD COLUMN refused TEXT;`,
+  // Tiki spend on its way to the master's ledger (`tiki.report`): one row per entry, its id the report's idempotency
+  // key. A row with an `agg_key` is still open (mind ticks summed per window); it is sealed (key cleared) before it is sent.
+  `CREATE TABLE spend (
+     id TEXT PRIMARY KEY, branch TEXT NOT NULL, task TEXT, kind TEXT NOT NULL, provider TEXT, tiki INTEGER NOT NULL,
+     ok INTEGER NOT NULL, detail TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,
+     open_until INTEGER, agg_key TEXT UNIQUE, refused TEXT);`,
 ];
 
 /** The schema version this build writes (`PRAGMA user_version` after every migration ran). */
 export const MICRO_WORLD_SCHEMA_VERSION = MIGRATIONS.length;
-/** The tables every micro-world of this schema has. */
+/** The tables every micro-world has had since schema 1 (an older image is migrated when it opens; `spend` came with 3). */
 export const MICRO_WORLD_TABLES = ["facts", "memories", "world_model", "outbox", "settings", "cursors"] as const;
 
 let sqlite3Promise: Promise<Sqlite3> | undefined;
@@ -108,7 +116,25 @@ const REAL_IDS: IdSource = { now: () => new Date(), randomBytes: pooledRandomByt
 /** The `cursors` row that remembers where `knowledge.pull` stopped. */
 const PULL_CURSOR = "knowledge.pull";
 
-export class MicroWorld implements OutboxStore, PulledStore {
+/** Tiki a being spent, as it records it for the master's ledger. */
+export interface SpendItem {
+  /** The branch the work ran in (`main` unless the run had one). */
+  readonly branch: string;
+  /** The task or run it belongs to (`lux-run:<id>`, `mind`, `plan:<operation id>`). */
+  readonly task?: string | undefined;
+  readonly kind: LedgerKind;
+  readonly provider?: string | undefined;
+  /** Whole Tiki, ≥ 0. */
+  readonly tiki: number;
+  readonly ok?: boolean | undefined;
+  readonly detail?: JsonObject | undefined;
+}
+
+function checkTiki(tiki: number): void {
+  if (!Number.isSafeInteger(tiki) || tiki < 0) throw new MicroWorldError("refused", `Spent Tiki are a whole number ≥ 0, not ${tiki}.`);
+}
+
+export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
   private closed = false;
   private inTransaction = false;
   /** Rows in `memories`, kept as they are written so a status never has to count them. */
@@ -291,6 +317,119 @@ export class MicroWorld implements OutboxStore, PulledStore {
     });
     this.factCount += added;
     return added;
+  }
+
+  /**
+   * Records one ledger entry (a Lux run, a plan's reasoner call) with a fresh uuid, the id the master
+   * counts it once by however often it is sent. Answers that id.
+   */
+  recordSpend(item: SpendItem): string {
+    checkTiki(item.tiki);
+    const id = crypto.randomUUID();
+    this.write(() =>
+      this.db.exec({
+        sql: "INSERT INTO spend(id, branch, task, kind, provider, tiki, ok, detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind: [
+          id,
+          item.branch,
+          item.task ?? null,
+          item.kind,
+          item.provider ?? null,
+          item.tiki,
+          item.ok === false ? 0 : 1,
+          JSON.stringify(item.detail ?? {}),
+          Date.now(),
+        ],
+      }),
+    );
+    this.onOutbox?.();
+    return id;
+  }
+
+  /**
+   * Adds `tiki` to the open entry of the same branch, task, kind and provider for the window of `windowMs`
+   * that holds `now` (one row per window, however many ticks), or opens one. Nothing for 0 Tiki.
+   */
+  addSpend(item: SpendItem, now: number, windowMs: number): void {
+    checkTiki(item.tiki);
+    if (item.tiki === 0) return;
+    const openUntil = (Math.floor(now / windowMs) + 1) * windowMs;
+    const key = JSON.stringify([item.branch, item.task ?? null, item.kind, item.provider ?? null, openUntil]);
+    this.write(() =>
+      this.db.exec({
+        sql: `INSERT INTO spend(id, branch, task, kind, provider, tiki, ok, detail, created_at, open_until, agg_key) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+              ON CONFLICT(agg_key) DO UPDATE SET tiki = tiki + excluded.tiki, count = count + 1`,
+        bind: [
+          crypto.randomUUID(),
+          item.branch,
+          item.task ?? null,
+          item.kind,
+          item.provider ?? null,
+          item.tiki,
+          JSON.stringify(item.detail ?? {}),
+          now,
+          openUntil,
+          key,
+        ],
+      }),
+    );
+  }
+
+  /**
+   * The oldest spend entries ready to send, at most `limit`: every single entry, and every window that
+   * closed by `now`. Sealing a window here means nothing is added to a row once it may be on its way.
+   */
+  peekSpend(limit: number, now: number): SpendEntry[] {
+    this.assertOpen();
+    // NOTE: looked at every idle cycle; a commit on OPFS costs round trips, so only a window due to close is written.
+    if (this.db.selectValue("SELECT 1 FROM spend WHERE agg_key IS NOT NULL AND open_until <= ? LIMIT 1", [now]) !== undefined)
+      this.write(() => this.db.exec({ sql: "UPDATE spend SET agg_key = NULL WHERE agg_key IS NOT NULL AND open_until <= ?", bind: [now] }));
+    const rows = this.db.selectArrays(
+      "SELECT id, branch, task, kind, provider, tiki, ok, detail, count, created_at, open_until FROM spend WHERE agg_key IS NULL AND refused IS NULL ORDER BY rowid LIMIT ?",
+      [limit],
+    );
+    return rows.map((r) => {
+      const detail = JSON.parse(toText(r[7]) || "{}") as JsonObject;
+      const openUntil = r[10] === null ? null : Number(r[10]);
+      return {
+        id: toText(r[0]),
+        branch: toText(r[1]),
+        ...(r[2] !== null && { task: toText(r[2]) }),
+        kind: toText(r[3]) as LedgerKind,
+        ...(r[4] !== null && { provider: toText(r[4]) }),
+        tiki: Number(r[5]),
+        ok: Number(r[6]) === 1,
+        // NOTE: a window says what it sums: how many additions, from its first one to its end.
+        detail:
+          openUntil === null
+            ? detail
+            : { ...detail, count: Number(r[8]), from: new Date(Number(r[9])).toISOString(), until: new Date(openUntil).toISOString() },
+      };
+    });
+  }
+
+  /** Deletes spend entries the master recorded (or had already). */
+  acknowledgeSpend(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    this.write(() => {
+      const stmt = this.db.prepare("DELETE FROM spend WHERE id = ? AND agg_key IS NULL");
+      try {
+        for (const id of ids) stmt.bind([id]).stepReset();
+      } finally {
+        stmt.finalize();
+      }
+    });
+  }
+
+  /** Keeps an entry the master refused out of later reports (it stays, with the reason). */
+  refuseSpend(id: string, reason: string): void {
+    this.write(() => this.db.exec({ sql: "UPDATE spend SET refused = ? WHERE id = ?", bind: [reason.slice(0, 2000) || "refused", id] }));
+  }
+
+  /** Spend entries not yet in the master's ledger (open windows and refused ones included). */
+  spendDepth(): number {
+    this.assertOpen();
+    return Number(this.db.selectValue("SELECT count(*) FROM spend") ?? 0);
   }
 
   /** Events waiting in the outbox (refused ones included). */
