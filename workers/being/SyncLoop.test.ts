@@ -1,43 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { EventAck, KnowledgePullOutput, PulledFact } from "../../lib/knowledge/contract";
 import { createRandom } from "../../lib/random";
-import { backoffDelay, SyncLoop, type OutboxEntry, type OutboxStore, type PulledStore, type SyncClock, type SyncTuning } from "./SyncLoop";
-
-/** A clock the test moves by hand; timers run in time order, each followed by every microtask it started. */
-class FakeClock implements SyncClock {
-  private t = 0;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers.delete(handle as number);
-  };
-  /** Runs every timer due within `ms`, in order. */
-  async advance(ms: number): Promise<void> {
-    const until = this.t + ms;
-    await settle();
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= until && (!next || entry[1].at < next[1].at)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-      await settle();
-    }
-    this.t = until;
-  }
-  pending(): number[] {
-    return [...this.timers.values()].map((t) => t.at - this.t).sort((a, b) => a - b);
-  }
-}
-
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+import { FakeClock } from "./fakeClock";
+import { backoffDelay, SyncLoop, type OutboxEntry, type OutboxStore, type PulledStore, type SyncTuning } from "./SyncLoop";
 
 /** The outbox as the micro-world keeps it: insertion order, refused entries kept but skipped. */
 class MemoryOutbox implements OutboxStore {

@@ -3,7 +3,8 @@ import { tikiReportSchema } from "../../lib/tikiLedger";
 import { SPEND_WINDOW_MS } from "./constants";
 import { MicroWorld } from "./microWorld";
 import { MIND_TASK, MindSpend } from "./mindSpend";
-import { SyncLoop, type OutboxStore, type SpendEntry, type SyncClock } from "./SyncLoop";
+import { FakeClock } from "./fakeClock";
+import { SyncLoop, type OutboxStore, type SpendEntry } from "./SyncLoop";
 
 const SOUL = "0190f1e2-7c3a-7b4d-9e5f-0a1b2c3d4e5f";
 const opened: MicroWorld[] = [];
@@ -100,38 +101,6 @@ describe("MindSpend", () => {
     expect(entries.reduce((sum, e) => sum + e.tiki, 0)).toBe(spent - 1_000);
   });
 });
-
-/** A clock the test moves by hand. */
-class FakeClock implements SyncClock {
-  t = 0;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers.delete(handle as number);
-  };
-  async advance(ms: number): Promise<void> {
-    const until = this.t + ms;
-    await settle();
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= until && (!next || entry[1].at < next[1].at)) next = entry;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-      await settle();
-    }
-    this.t = until;
-  }
-}
-
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const emptyOutbox: OutboxStore = { peek: () => [], acknowledge: () => {}, refuse: () => {}, depth: () => 0, refused: () => 0 };
 
