@@ -32,7 +32,7 @@ import { envNumber } from "./lib/env";
 import { factTexts, questionAbout } from "./lib/factText";
 import { explain, planSummary } from "./lib/plans";
 import { withScratchStore } from "./lib/scratchStore";
-import { fmtSeconds, machine, quantile, round, sample } from "./lib/stats";
+import { fmtSeconds, judge, machine, quantile, round, type Goal, sample } from "./lib/stats";
 
 function config() {
   return {
@@ -52,7 +52,7 @@ function config() {
 type Config = ReturnType<typeof config>;
 type Log = (message: string) => void;
 
-const GOALS: Record<string, { op: "<=" | ">="; value: number }> = {
+const GOALS: Record<string, Goal> = {
   ingest_events_per_s: { op: ">=", value: 20_000 },
   ingest_vs_raw_ratio: { op: ">=", value: 0.5 },
   ask_p50_ms: { op: "<=", value: 5 },
@@ -361,11 +361,7 @@ export async function run(): Promise<void> {
   console.log(`knowledge bench: ${cfg.events} events in batches of ${cfg.eventBatch}, ${cfg.facts} facts, ${cfg.samples} questions`);
   const log: Log = (m) => console.log(`[pglite ${fmtSeconds(performance.now() - started)}] ${m}`);
   const result = await withScratchStore({ kind: "pglite" }, (store) => bench(store, cfg, log));
-  const metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, round(v)]));
-  const goals = Object.entries(GOALS).map(([metric, g]) => {
-    const value = metrics[metric] ?? null;
-    return { metric, goal: `${g.op} ${g.value}`, value, pass: value !== null && (g.op === "<=" ? value <= g.value : value >= g.value) };
-  });
+  const { metrics, goals } = judge(result.metrics, GOALS);
   const { out: _out, ...shownConfig } = cfg;
   const doc = {
     metrics,

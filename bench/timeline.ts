@@ -27,7 +27,7 @@ import type { MasterStore } from "../server/db/store";
 import { envNumber } from "./lib/env";
 import { factTexts } from "./lib/factText";
 import { withScratchStore } from "./lib/scratchStore";
-import { fmtSeconds, machine, quantile, round } from "./lib/stats";
+import { fmtSeconds, judge, machine, quantile, round, type Goal } from "./lib/stats";
 
 function config() {
   return {
@@ -42,7 +42,7 @@ function config() {
 type Config = ReturnType<typeof config>;
 type Log = (message: string) => void;
 
-const GOALS: Record<string, { op: "<=" | ">="; value: number }> = {
+const GOALS: Record<string, Goal> = {
   replay_100k_events_ms: { op: "<=", value: 200 },
   timeline_query_p50_ms: { op: "<=", value: 20 },
 };
@@ -253,11 +253,7 @@ export async function run(): Promise<void> {
   console.log(`timeline bench: replay over ${cfg.replayChanges} changes (snapshot every ${SNAPSHOT_EVERY}), queries at ${cfg.events} events`);
   const log: Log = (m) => console.log(`[pglite ${fmtSeconds(performance.now() - started)}] ${m}`);
   const result = await withScratchStore({ kind: "pglite" }, (store) => bench(store, cfg, log));
-  const metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, round(v)]));
-  const goals = Object.entries(GOALS).map(([metric, g]) => {
-    const value = metrics[metric] ?? null;
-    return { metric, goal: `${g.op} ${g.value}`, value, pass: value !== null && (g.op === "<=" ? value <= g.value : value >= g.value) };
-  });
+  const { metrics, goals } = judge(result.metrics, GOALS);
   const { out: _out, ...shownConfig } = cfg;
   const doc = {
     metrics,

@@ -104,3 +104,19 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
 export function fmtSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** A benchmark's goal for one metric: at most (`<=`) or at least (`>=`) this value. */
+export interface Goal {
+  readonly op: "<=" | ">=";
+  readonly value: number;
+}
+
+/** Rounds every metric and says, goal by goal, whether the run met it (a missing metric does not). */
+export function judge(raw: Record<string, number>, goals: Record<string, Goal>) {
+  const metrics = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, round(v)]));
+  const verdicts = Object.entries(goals).map(([metric, g]) => {
+    const value = metrics[metric] ?? null;
+    return { metric, goal: `${g.op} ${g.value}`, value, pass: value !== null && (g.op === "<=" ? value <= g.value : value >= g.value) };
+  });
+  return { metrics, goals: verdicts };
+}
