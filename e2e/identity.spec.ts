@@ -177,14 +177,19 @@ test.describe("a team server with passkeys", () => {
       await vic.getByTestId("member-role").selectOption("editor");
       await expect(vic).toHaveAttribute("data-role", "editor");
 
-      // allowed: the promoted person posts a mission from the room page
-      await guest.page.reload();
-      await expect(guest.page.getByTestId("room-status")).toHaveAttribute("data-status", "connected");
+      // allowed: the promoted person's open page follows the new role without a reload, and they post a mission
       await expect(guest.page.getByTestId("viewer-banner")).toHaveCount(0);
+      await expect(guest.page.getByTestId("room-status")).toHaveAttribute("data-status", "connected");
       await guest.page.getByTestId("mission-title").fill("Fire the kiln");
       await guest.page.getByTestId("mission-post").click();
       await expect(owner.page.getByTestId("mission").filter({ hasText: "Fire the kiln" })).toBeVisible();
       await guest.page.screenshot({ path: test.info().outputPath("promoted.png") });
+
+      // removed: their open page says so at once, and the server refuses their next edit
+      await vic.getByTestId("member-remove").click();
+      await expect(owner.page.getByTestId("member").filter({ hasText: "Vic" })).toHaveCount(0);
+      await expect(guest.page.getByTestId("room-refused")).toBeVisible();
+      expect((await mutate(guest.page, "rooms.postMission", { room, title: "After removal" })).status).toBe(403);
     } finally {
       await owner.context.close();
       await guest.context.close();

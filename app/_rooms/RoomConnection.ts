@@ -12,6 +12,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { createRoomDoc, type RoomDoc } from "../../lib/rooms";
+import { CloseCode } from "../../lib/rooms/closeCodes";
 import type { LocalPerson } from "./localPerson";
 
 /** The longest wait between reconnects: a returning server is found within this. */
@@ -49,6 +50,8 @@ export interface ConnectionState {
   /** Why the room is refused or the last connection closed, in words. */
   readonly problem: string | null;
   readonly presence: readonly Presence[];
+  /** How many times the server said this person's role in the room changed (or they were removed): the page fetches a new token. */
+  readonly roleChanges: number;
 }
 
 export interface RoomConnectionOptions {
@@ -98,7 +101,7 @@ export class RoomConnection {
   };
 
   private constructor(private readonly options: RoomConnectionOptions) {
-    this.state = { status: "connecting", synced: false, localLoaded: false, role: null, expiresAt: null, problem: null, presence: [] };
+    this.state = { status: "connecting", synced: false, localLoaded: false, role: null, expiresAt: null, problem: null, presence: [], roleChanges: 0 };
     this.local = new IndexeddbPersistence(`luxos-room-${options.roomId}`, this.doc);
     void this.local.whenSynced.then(() => this.set({ localLoaded: true }));
   }
@@ -145,6 +148,11 @@ export class RoomConnection {
     });
     provider.on("sync", (synced) => this.set({ synced }));
     provider.on("connection-close", (event) => {
+      if (event?.code === CloseCode.roleChanged) {
+        // NOTE: the token still names the old role, so reconnecting with it would leave the page showing that role until a reload.
+        this.set({ problem: "Your role in this room changed: loading your new access…", roleChanges: this.state.roleChanges + 1 });
+        return;
+      }
       if (event && event.code !== 1000 && event.code !== 1006 && event.reason) this.set({ problem: `The server closed the connection: ${event.reason}` });
       if (!this.openedThisAttempt && navigator.onLine) void this.recheck();
     });

@@ -15,7 +15,16 @@ declare global {
   }
 }
 
-const INITIAL: ConnectionState = { status: "connecting", synced: false, localLoaded: false, role: null, expiresAt: null, problem: null, presence: [] };
+const INITIAL: ConnectionState = {
+  status: "connecting",
+  synced: false,
+  localLoaded: false,
+  role: null,
+  expiresAt: null,
+  problem: null,
+  presence: [],
+  roleChanges: 0,
+};
 const noop = () => () => {};
 
 export interface UseRoom {

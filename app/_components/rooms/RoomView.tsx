@@ -1,5 +1,5 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { errorMessage } from "../../_lib/errorMessage";
@@ -35,9 +35,17 @@ export function RoomView({ roomId, urlToken }: { roomId: string; urlToken: strin
     retry: false,
     enabled: ready && me.data !== undefined && (required || !held),
   });
-  const token = required ? (access.data?.token ?? null) : (held ?? access.data?.token ?? null);
+  // NOTE: a refused refetch (the person was removed) keeps the last data in the cache; its token must not be used again.
+  const token = required ? (access.isError ? null : (access.data?.token ?? null)) : (held ?? access.data?.token ?? null);
   const info = useQuery({ ...trpc.rooms.get.queryOptions({ room: roomId }), retry: false });
   const { connection, state, room, person, mine, addBeing, removeBeing, agentErrors } = useRoom(roomId, token);
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    // A changed role (or a removal) closed this person's socket: a fresh token for the new role reconnects the room, and the page follows.
+    if (state.roleChanges === 0) return;
+    void queryClient.invalidateQueries({ queryKey: trpc.rooms.access.queryKey({ room: roomId }) });
+    void queryClient.invalidateQueries({ queryKey: trpc.rooms.members.queryKey({ room: roomId }) });
+  }, [state.roleChanges, queryClient, trpc, roomId]);
   const { beings: swarm } = useSwarm();
 
   useEffect(() => {
