@@ -5,6 +5,8 @@
  *   fetched from the server, worker started, Pyodide loaded from scratch, one call), on a page that warms nothing.
  *   sandbox_restart_p50_ms: a new sandbox once the tab has Pyodide's files and its memory snapshot (what a kill, or
  *   the pool's next sandbox, costs).
+ * - return_visit_first_call_ms: the first call on a new page of a browser that ran Python before (the Pyodide memory
+ *   snapshot comes from Cache Storage: what a returning user sees instead of the cold start).
  * - first_run_prewarmed_ms: the first run a person sees on a function being's page in a fresh browser context, once
  *   the kernel's pool has its spare sandbox warm (the page starts it when it opens).
  * - warm_call_p50_ms: a trivial call on a loaded sandbox, as the owner sees it (postMessage both ways, JSON,
@@ -75,6 +77,15 @@ export async function run(): Promise<void> {
     const [prewarmed] = await call(prewarmedPage, trivial);
     console.log(`first run with the pool prewarmed: ${round(prewarmed)} ms`);
     await prewarmedPage.context().close();
+    // The first start had no snapshot, so one is made in the background (off the user's path) and kept in Cache Storage.
+    if (!(await page.evaluate(() => window.luxosSandbox!.snapshotReady()))) throw new Error("the Pyodide memory snapshot was not made");
+    // A return visit: a new page in the same browser context starts from the snapshot Cache Storage kept.
+    const returning = await page.context().newPage();
+    await returning.goto("/beings");
+    await returning.waitForFunction(() => typeof window.luxosSandbox === "object");
+    const [returnVisit] = await call(returning, trivial);
+    await returning.close();
+    console.log(`first call on a return visit (snapshot from Cache Storage): ${round(returnVisit)} ms`);
     const restarts: number[] = [];
     for (let i = 0; i < 5; i++) restarts.push(await page.evaluate(() => window.luxosSandbox!.coldStart()));
     console.log(`restarts: ${restarts.map(round).join(", ")} ms`);
@@ -113,6 +124,7 @@ export async function run(): Promise<void> {
       load_average_at_end: loadavg()[0],
       sandbox_cold_start_ms: round(cold),
       first_run_prewarmed_ms: round(prewarmed),
+      return_visit_first_call_ms: round(returnVisit),
       sandbox_restart_p50_ms: round(quantile(restarts, 0.5)),
       warm_call_p50_ms: round(quantile(owner, 0.5)),
       warm_call_p95_ms: round(quantile(owner, 0.95)),
@@ -124,7 +136,7 @@ export async function run(): Promise<void> {
       chain_note: "each execution fetches the callee's record from the master over tRPC (genesis.get), then runs it in the same interpreter",
       samples,
       cold_start_note:
-        "cold = a fresh context's first sandbox (no files, no snapshot); restarts start from the tab's Pyodide memory snapshot; warm calls go through the kernel's CPU queue",
+        "cold = a fresh context's first sandbox (no files, no snapshot; the snapshot is then made in the background); return visit = a new page of the same browser, starting from the snapshot kept in Cache Storage; restarts start from the tab's snapshot; warm calls go through the kernel's CPU queue",
       goals: { sandbox_cold_start_ms: "<= 2000", warm_call_p50_ms: "<= 5" },
     };
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

@@ -203,3 +203,57 @@ test("a being's worker runs a function being in a sandbox of its own and outlive
   expect(await page.evaluate((owner) => window.__luxos!.swarm!.host.workerApi(owner)!.heartbeat(), owner)).toBeGreaterThan(0);
   expect(await callFrom({ soul: fn.soul, timeLimitMs: 30_000 })).toMatchObject({ ok: true, value: 41 });
 });
+
+test("a browser that ran Python keeps Pyodide's memory snapshot: the next page starts from it, and a damaged one is replaced", async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const SNAPSHOTS = "luxos-pyodide-snapshots";
+  const sandboxWorkers = (p: Page) => {
+    const started: string[] = [];
+    p.on("worker", (w) => {
+      if (w.url().includes("/sandbox/")) started.push(w.url());
+    });
+    return started;
+  };
+  const stored = (p: Page) =>
+    p.evaluate(async (name) => {
+      const cache = await caches.open(name);
+      const keys = await cache.keys();
+      const sizes = await Promise.all(keys.map(async (k) => (await (await cache.match(k))!.arrayBuffer()).byteLength));
+      return keys.map((k, i) => ({ url: k.url, bytes: sizes[i]! }));
+    }, SNAPSHOTS);
+
+  // First visit: nothing stored; the run starts the long way and the snapshot is made afterwards, off its path.
+  const first = sandboxWorkers(page);
+  await page.goto("/beings");
+  await expect.poll(() => page.evaluate(() => typeof window.luxosSandbox)).toBe("object");
+  expect(await stored(page)).toEqual([]);
+  expect(await run(page, "def function():\n    return 6 * 7\n", 30_000)).toMatchObject({ ok: true, value: 42 });
+  expect(await page.evaluate(() => window.luxosSandbox!.snapshotReady())).toBe(true);
+  const kept = await stored(page);
+  expect(kept).toHaveLength(1);
+  expect(kept[0]!.url).toMatch(/\/pyodide\/v[\d.]+\/memory-snapshot\?protocol=\d+$/);
+  expect(kept[0]!.bytes).toBeGreaterThan(1_000_000);
+  expect(first).toHaveLength(2); // the run's sandbox, and the one that made the snapshot
+
+  // Return visit: a new page of the same browser starts its sandbox from the stored snapshot and needs no second load.
+  const second = await context.newPage();
+  const secondWorkers = sandboxWorkers(second);
+  await second.goto("/beings");
+  await expect.poll(() => second.evaluate(() => typeof window.luxosSandbox)).toBe("object");
+  expect(await run(second, "import sys\ndef function():\n    return sys.version_info[0]\n", 30_000)).toMatchObject({ ok: true, value: 3 });
+  expect(secondWorkers).toHaveLength(1);
+  await second.close();
+
+  // A damaged snapshot: the sandbox starts once more the long way (the run still works) and a good snapshot replaces it.
+  const third = await context.newPage();
+  await third.goto("/beings");
+  await expect.poll(() => third.evaluate(() => typeof window.luxosSandbox)).toBe("object");
+  await third.evaluate(async ({ name, url }) => (await caches.open(name)).put(url, new Response(new Uint8Array(4096).fill(7))), {
+    name: SNAPSHOTS,
+    url: kept[0]!.url,
+  });
+  expect((await stored(third))[0]!.bytes).toBe(4096);
+  expect(await run(third, "def function():\n    return 'still here'\n", 30_000)).toMatchObject({ ok: true, value: "still here" });
+  expect(await third.evaluate(() => window.luxosSandbox!.snapshotReady())).toBe(true);
+  expect((await stored(third))[0]!.bytes).toBeGreaterThan(1_000_000);
+});

@@ -5,7 +5,7 @@
  * kernel's CPU queue like any being's.
  */
 import type { Runnable } from "../../lib/sandbox/protocol";
-import { createSandbox, type CallOptions, type CallOutcome } from "../../workers/sandbox/createSandbox";
+import { createSandbox, ensureSnapshot, type CallOptions, type CallOutcome } from "../../workers/sandbox/createSandbox";
 import { createMasterHost } from "../../workers/sandbox/masterHost";
 import { Kernel, type KernelStats } from "./Kernel";
 
@@ -19,6 +19,8 @@ declare global {
       prewarm(): Promise<boolean>;
       /** Starts a sandbox outside the pool, loads Pyodide in it and closes it: answers the owner-side ms (bench/sandbox.ts). */
       coldStart(): Promise<number>;
+      /** Answers once the Pyodide memory snapshot exists (made in the background after a start without one; kept in Cache Storage). */
+      snapshotReady(): Promise<boolean>;
     };
   }
 }
@@ -43,6 +45,7 @@ export function getKernel(): Kernel {
       k.prewarm();
       return k.pool.spareReady();
     },
+    snapshotReady: () => ensureSnapshot(),
     async coldStart() {
       const t0 = performance.now();
       const other = createSandbox({ host: createMasterHost() });

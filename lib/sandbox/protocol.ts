@@ -51,9 +51,9 @@ export interface InitMessage {
   /** [state, length] then the answer's bytes, for `execution` and `summon` that block. */
   readonly bridge: SharedArrayBuffer;
   readonly memoryLimitBytes: number;
-  /** A memory snapshot of a freshly loaded Pyodide (made by an earlier sandbox of this owner) to start from, or null. */
+  /** A memory snapshot of a freshly loaded Pyodide to start from (made once by a throwaway sandbox, kept in Cache Storage), or null. */
   readonly snapshot: ArrayBuffer | null;
-  /** Without a snapshot: make one right after loading, before any being's code runs, and send it (`snapshot`). */
+  /** Only for the throwaway snapshot maker: make one right after loading, before anything else runs, and send it (`snapshot`). */
   readonly makeSnapshot: boolean;
 }
 

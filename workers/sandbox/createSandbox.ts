@@ -43,6 +43,8 @@ export interface SandboxOptions {
   /** The server that serves /sandbox/ and /pyodide/ (this origin by default). */
   origin?: string;
   memoryLimitBytes?: number;
+  /** Internal: this sandbox exists to make the memory snapshot (see `ensureSnapshot`), and no call ever runs in it. */
+  makeSnapshot?: boolean;
 }
 
 export interface CallOptions {
@@ -119,13 +121,87 @@ function loadFiles(base: string): Promise<Files> {
 }
 
 /**
- * A memory snapshot of a freshly started Pyodide, per Pyodide URL: the first sandbox of this owner (a tab, a being's
- * worker) makes it while it loads, before any being's code runs; every later sandbox (the pool's others, a restart
- * after a kill) starts from it and skips Python's own start-up. Kept in memory only: a new tab starts cold.
+ * A memory snapshot of a freshly started Pyodide, per Pyodide URL: every sandbox starts from it and skips
+ * Python's own start-up (about nine tenths of a load). It is made off the user's path: when a sandbox had to
+ * start without one, a throwaway sandbox makes it in the background (`ensureSnapshot`), before any being's
+ * code could run in it. It is kept in memory and in Cache Storage, so the next page load of this browser starts
+ * from it too; the key names the Pyodide version (in the URL) and the sandbox protocol.
  */
 const snapshots = new Map<string, ArrayBuffer>();
-/** URLs whose snapshot a loading sandbox is making now (a second one at the same time does not make another). */
-const snapshotting = new Set<string>();
+/** The snapshot being made now, per Pyodide URL (one at a time), answering whether one was made. */
+const making = new Map<string, Promise<boolean>>();
+const SNAPSHOT_CACHE = "luxos-pyodide-snapshots";
+const snapshotKey = (base: string) => `${base}memory-snapshot?protocol=${SANDBOX_PROTOCOL_VERSION}`;
+
+/** Cache Storage, where this context has it (a secure context; not in every test environment). */
+async function snapshotCache(): Promise<Cache | null> {
+  try {
+    return typeof caches === "undefined" ? null : await caches.open(SNAPSHOT_CACHE);
+  } catch {
+    return null;
+  }
+}
+
+/** The snapshot for `base`: from memory, else from Cache Storage (then kept in memory), else null. */
+async function loadSnapshot(base: string): Promise<ArrayBuffer | null> {
+  const held = snapshots.get(base);
+  if (held || distrusted.has(base)) return held ?? null;
+  try {
+    const found = await (await snapshotCache())?.match(snapshotKey(base));
+    if (!found) return null;
+    const bytes = await found.arrayBuffer();
+    snapshots.set(base, bytes);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+async function saveSnapshot(base: string, bytes: ArrayBuffer): Promise<void> {
+  snapshots.set(base, bytes);
+  try {
+    await (await snapshotCache())?.put(snapshotKey(base), new Response(bytes.slice(0), { headers: { "content-type": "application/octet-stream" } }));
+  } catch {
+    // NOTE: a full or missing Cache Storage only means the next page load makes its own snapshot.
+  }
+}
+
+/** Pyodide URLs whose stored snapshot failed to load in this context: Cache Storage is not asked again for them. */
+const distrusted = new Set<string>();
+
+/** Forgets a snapshot that failed to load, so the next sandbox starts the long way and a new one is made. */
+function dropSnapshot(base: string): void {
+  snapshots.delete(base);
+  distrusted.add(base);
+  void snapshotCache().then((cache) => cache?.delete(snapshotKey(base)).catch(() => false));
+}
+
+/**
+ * Makes the snapshot for the sandboxes of `options.origin` in a throwaway sandbox, unless one exists or is being
+ * made; answers whether one is ready now. Sandboxes call it themselves after a start without a snapshot.
+ */
+export async function ensureSnapshot(options: Pick<SandboxOptions, "origin" | "memoryLimitBytes"> = {}): Promise<boolean> {
+  const base = `${options.origin ?? self.location.origin}/pyodide/v${PYODIDE_VERSION}/`;
+  if (await loadSnapshot(base)) return true;
+  let pending = making.get(base);
+  if (!pending) {
+    const maker = createSandbox({ ...options, makeSnapshot: true, host: { resolve: refuse, summon: refuse } });
+    pending = maker
+      .warm()
+      .then(
+        () => snapshots.has(base),
+        () => false,
+      )
+      .finally(() => {
+        maker.close();
+        making.delete(base);
+      });
+    making.set(base, pending);
+  }
+  return pending;
+}
+
+const refuse = (): Promise<never> => Promise.reject(new Error("the snapshot maker runs no code"));
 
 const failure = (type: string, message: string): ErrorInfo => ({ type, message, traceback: "" });
 
@@ -268,15 +344,29 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       bridge = new SharedArrayBuffer(BRIDGE_BYTES);
       const channel = new MessageChannel();
       port = channel.port1;
-      const snapshot = snapshots.get(base) ?? null;
-      const makeSnapshot = snapshot === null && !snapshotting.has(base);
-      if (makeSnapshot) snapshotting.add(base);
+      const makeSnapshot = options.makeSnapshot === true;
+      const snapshot = makeSnapshot ? null : await loadSnapshot(base);
+      if (worker !== w) throw new SandboxError("closed", "The sandbox was closed while it started.");
+      let saved: Promise<void> = Promise.resolve();
       return new Promise<number>((resolve, reject) => {
+        let over = false;
         const fail = (message: string) => {
+          if (over) return;
+          over = true;
           clearTimeout(timer);
-          if (makeSnapshot) snapshotting.delete(base);
-          // NOTE: a snapshot that cannot be loaded is dropped, so the next sandbox starts the long way and makes a new one.
-          if (snapshot) snapshots.delete(base);
+          if (snapshot && worker === w) {
+            // NOTE: a snapshot that cannot be loaded (a damaged cache entry, another build) is dropped and this sandbox
+            // starts once more the long way; a new snapshot is then made in the background.
+            dropSnapshot(base);
+            w.terminate();
+            port?.close();
+            worker = undefined;
+            port = undefined;
+            started = undefined;
+            state = "idle";
+            start().then(resolve, reject);
+            return;
+          }
           if (worker === w) kill(failure("SandboxError", message));
           reject(new SandboxError("load_failed", message));
         };
@@ -288,14 +378,15 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         channel.port1.onmessage = (event: MessageEvent) => {
           const parsed = sandboxMessageSchema.safeParse(event.data);
           if (parsed.success && parsed.data.type === "snapshot" && makeSnapshot) {
-            snapshotting.delete(base);
-            if (parsed.data.bytes.byteLength <= (options.memoryLimitBytes ?? MEMORY_LIMIT_BYTES)) snapshots.set(base, parsed.data.bytes);
+            if (parsed.data.bytes.byteLength <= (options.memoryLimitBytes ?? MEMORY_LIMIT_BYTES)) saved = saveSnapshot(base, parsed.data.bytes);
           } else if (parsed.success && parsed.data.type === "ready") {
             clearTimeout(timer);
-            if (makeSnapshot) snapshotting.delete(base);
             channel.port1.onmessage = onMessage;
             state = "ready";
-            resolve(parsed.data.ms);
+            // NOTE: started the long way: a snapshot is made now in the background, so the next sandbox (and page load) starts fast.
+            if (!makeSnapshot && !snapshot) void ensureSnapshot(options);
+            const ms = parsed.data.ms;
+            void saved.then(() => resolve(ms));
           } else if (parsed.success && parsed.data.type === "failed") fail(`Pyodide failed to load in the sandbox: ${parsed.data.message}`);
           else fail("The sandbox sent a message outside its protocol while loading.");
         };

@@ -122,7 +122,7 @@ async function start(init: InitMessage): Promise<void> {
     indexURL: init.pyodideUrl,
     lockFileContents: init.files.lock,
     checkAPIVersion: true,
-    // A snapshot skips Python's own start-up (about nine tenths of the load); the first sandbox of an owner makes one.
+    // A snapshot skips Python's own start-up (about nine tenths of the load); a throwaway sandbox makes it (createSandbox.ts).
     ...(init.snapshot ? { _loadSnapshot: init.snapshot } : init.makeSnapshot ? { _makeSnapshot: true } : {}),
   });
   if (!init.snapshot && init.makeSnapshot) {
