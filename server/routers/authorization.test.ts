@@ -109,6 +109,7 @@ const MATRIX: Record<string, Row> = {
   "knowledge.pull": [() => ({}), "U ok ok ok ok"],
 
   "genesis.create": [() => ({ name: "Coded", source: "def run():\n    return 1\n" }), "U ok ok ok ok"],
+  "genesis.create#ancestry": [(w) => ({ name: "Heir", source: "def run():\n    return 1\n", ancestors: [w.mine] }), "U F F F ok"],
   "genesis.get": [(w) => ({ soul: w.coded }), "U F ok ok ok"],
   "genesis.evolve": [(w) => ({ soul: w.coded, source: "def run():\n    return 2\n", dry_run: true }), "U F F ok ok"],
   "genesis.reconstruct": [(w) => ({ soul: w.coded, version: 1 }), "U F ok ok ok"],

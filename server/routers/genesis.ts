@@ -10,6 +10,8 @@ export const genesisRouter = createTRPCRouter({
     .input(genesisCreateSchema)
     .mutation(async ({ ctx, input }) => {
       if (input.summoned_by) await ctx.access.requireBeings([input.summoned_by], "run");
+      // NOTE: a lineage names beings the genealogy view then shows, so a caller may only claim ancestors they may read.
+      if (input.ancestors?.length) await ctx.access.requireBeings(input.ancestors, "read");
       const view = await ctx.store.genesis.create(input);
       await ctx.access.claim([view.soul]);
       return view;
