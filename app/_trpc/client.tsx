@@ -1,20 +1,13 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useEffect, useState, type ReactNode } from "react";
-import { MAX_BATCH_SIZE } from "../../lib/constants";
 import type { AppRouter } from "../../server/root";
 import { onBranchSwitch } from "../_lib/currentBranch";
-import { branchLink } from "./branchLink";
+import { appLinks } from "./links";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
-
-/**
- * Procedures that hold their answer back (long polls) travel alone: a batch answers only when its slowest
- * call does, so a tail batched with ordinary queries would hold them back for up to its whole wait.
- */
-const LONG_POLLS: ReadonlySet<string> = new Set(["timeline.tail"]);
 
 function httpStatusOf(error: unknown): number {
   const data: unknown = error instanceof TRPCClientError ? error.data : undefined;
@@ -40,14 +33,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [
-        branchLink,
-        splitLink({
-          condition: (op) => LONG_POLLS.has(op.path),
-          true: httpLink({ url: "/api/trpc" }),
-          false: httpBatchLink({ url: "/api/trpc", maxItems: MAX_BATCH_SIZE }),
-        }),
-      ],
+      links: appLinks({ url: "/api/trpc" }),
     }),
   );
   // NOTE: query keys do not name the branch (the link adds it), so a switch drops every cached answer and refetches what is on screen.
