@@ -4,7 +4,7 @@
  * and each CALL to the worker of the being it names (by soul or by name), when that one runs here too.
  */
 import { proxy } from "comlink";
-import type { LuxRunRequest, LuxRunView, LuxStepView } from "../../workers/being/api";
+import type { BeingRecord, LuxRunRequest, LuxRunView, LuxStepView } from "../../workers/being/api";
 import { SwarmError, type SwarmHost } from "./SwarmHost";
 
 /** Runs a program in a being running in this tab. Rejects with a SwarmError when it is not running here. */
@@ -42,4 +42,10 @@ export async function callBeing(host: SwarmHost, from: string, target: string, i
   const kernel = host.kernel;
   if (!kernel) return ask(AbortSignal.timeout(timeoutMs));
   return kernel.ioWork(from, `CALL ${found.name}`, ask, timeoutMs);
+}
+
+/** Starts a being that exists at the master (a fan-out variant's) in a worker here; rejects with why when it does not come up. */
+export async function startInSwarm(host: SwarmHost, record: BeingRecord): Promise<void> {
+  await host.adopt(record);
+  if (!host.workerApi(record.soul)) throw new SwarmError("unknown_being", host.get(record.soul)?.problem ?? `${record.name} did not start in this tab.`);
 }
