@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import type { FanOutRun, FanOutTask, FanOutVariant } from "../../../lib/branches/schemas";
 import { getKernel } from "../../_kernel/kernelSingleton";
 import { runFanOut, STARTING, type VariantProgress } from "../../_swarm/fanOutInSwarm";
-import { runLuxInSwarm, startInSwarm, stopLuxInSwarm } from "../../_swarm/luxInSwarm";
+import { runLuxInSwarm, settleInSwarm, startInSwarm, stopLuxInSwarm } from "../../_swarm/luxInSwarm";
 import { useSwarm } from "../../_swarm/useSwarm";
 import { useTRPC } from "../../_trpc/client";
 import { Button } from "../ui/Button";
@@ -21,6 +21,9 @@ REPORT {reply: reply, warmth: warmth, tickets_seen: tickets.length} TO master`;
 
 const DEFAULT_VARIANTS = `warm: {"opening": "Dear friend,", "warmth": 0.9}
 terse: {"opening": "FYI:", "warmth": 0.2}`;
+
+/** How long fan-in waits for each variant's being to send what it still holds; past that (offline) it goes on, and the rest stays in the being's micro-world. */
+const SETTLE_MS = 5_000;
 
 /** `value` of the being picker for "a new being per variant". */
 const NEW_BEINGS = "";
@@ -99,6 +102,8 @@ export function FanOutPanel() {
   /** Fan-in: the picked output into main (a shallow merge), the other branches dropped, the picked one archived; the variants' beings leave this tab. */
   const fanIn = useMutation({
     mutationFn: async ({ pick, ran }: { pick: FanOutVariant & { run: FanOutRun }; ran: FanOutTask }) => {
+      // NOTE: what the variants' beings still hold for the master (facts, events, spend) goes first, while their branches are open.
+      if (host) await Promise.all(ran.variants.map((v) => settleInSwarm(host, v.being.soul, SETTLE_MS)));
       const result = await merge.mutateAsync({ branch: pick.branch.id, mode: "shallow", souls: pick.run.output_soul ? [pick.run.output_soul] : [] });
       if (result.status === "conflicts")
         throw new Error(`The output conflicts with main (${result.conflicts.length} conflict(s)); merge it from the tree to resolve them.`);
@@ -265,7 +270,7 @@ function VariantCard({
         being {variant.being.name} · {variant.being.personality || "no personality"}
       </p>
       <p className="mt-1 text-xs text-slate-700 tabular-nums" data-testid="fanout-progress">
-        {progress.steps} steps · {progress.tiki.toLocaleString("en")} Tiki
+        {progress.steps} {progress.steps === 1 ? "step" : "steps"} · {progress.tiki.toLocaleString("en")} Tiki
       </p>
       {progress.phase === "failed" && <p className="mt-2 text-xs text-rose-700">{progress.problem}</p>}
       {r && (

@@ -202,16 +202,16 @@ function RunBranch({ current, ranIn }: { current: CurrentBranch; ranIn: CurrentB
   const inMain = shown.id === "main";
   return (
     <p
-      className={`flex flex-wrap items-center gap-1.5 rounded-lg px-3 py-2 text-xs ${inMain ? "bg-slate-50 text-slate-600" : "border border-amber-200 bg-amber-50 text-amber-900"}`}
+      className={`rounded-lg px-3 py-2 text-xs ${inMain ? "bg-slate-50 text-slate-600" : "border border-amber-200 bg-amber-50 text-amber-900"}`}
       data-testid="lux-branch"
       data-branch={shown.id}
     >
-      <span aria-hidden>⎇</span>
+      <span aria-hidden>⎇ </span>
       {ranIn ? "This run is in" : "Runs in"} branch <strong data-testid="lux-branch-name">{shown.name}</strong>
       {inMain
         ? ": what it SUMMONs and REPORTs goes to the world as it is."
         : ": it reads this branch, and what it SUMMONs, REPORTs and spends stays here until the branch is merged."}
-      {ranIn && ranIn.id !== current.id && <span className="font-medium">(the app now shows {current.name})</span>}
+      {ranIn && ranIn.id !== current.id && <span className="font-medium"> (the app now shows {current.name})</span>}
     </p>
   );
 }
