@@ -36,6 +36,8 @@ export async function forkVariants(store: MasterStore, input: FanOutFork, caller
   // NOTE: the copy carries the template's genesis: the router has checked that the caller may read it.
   if (input.being !== undefined) template = await store.beings.get(input.being, input.parent);
   const task = `fan-out:${crypto.randomUUID()}`;
+  // NOTE: the whole fan-out is one task with a budget (each variant's run may spend `budget`), so the ledger shows what it has left.
+  await store.tiki.setBudget({ task, branch: input.parent, budget: input.budget * input.variants.length });
   const variants: FanOutVariant[] = [];
   for (const variant of input.variants) {
     const branch = await store.branches.fork(

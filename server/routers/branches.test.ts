@@ -141,6 +141,7 @@ describe("branches and tiki procedures", () => {
       being: ada.soul,
     });
     expect(task.task).toMatch(/^fan-out:/);
+    expect(await api.tiki.budget({ task: task.task })).toMatchObject({ budget: 2 * 5_000, spent: 0 });
     expect(task.variants.map((v) => [v.branch.name, v.branch.purpose, v.being.name, v.being.personality, v.being.reasoner, v.being.goal])).toEqual([
       ["warm", `fan-out ${task.task}`, "Ada (warm)", '{"opening":"Dear friend,"}', "openai", ""],
       ["terse", `fan-out ${task.task}`, "Ada (terse)", "brief", "openai", ""],
