@@ -39,12 +39,24 @@ export interface SpawnInput {
   readonly reasoner: BeingRecord["reasoner"];
   readonly budget?: number;
   readonly periods?: BeingRecord["periods"];
+  /** The branch to genesis the being in (a fan-out variant's); the app's current branch when absent. */
+  readonly branch?: string;
+  /** More attributes for its master record (a fan-out variant's program and task). */
+  readonly attributes?: Record<string, unknown>;
+  /** More tags for its master record. */
+  readonly tags?: readonly string[];
 }
 
 /** The master API the host needs (a subset of the tRPC client, so tests and benches can pass their own). */
 export interface MasterApi {
-  createBeing(input: { genesis: Record<string, string>; attributes: Record<string, unknown>; energy_level: number; tags: string[] }): Promise<{ soul: string }>;
-  updateBeing(input: { soul: string; energy_level: number; self_awareness: Record<string, string | number | null> }): Promise<unknown>;
+  createBeing(input: {
+    genesis: Record<string, string>;
+    attributes: Record<string, unknown>;
+    energy_level: number;
+    tags: string[];
+    branch?: string;
+  }): Promise<{ soul: string }>;
+  updateBeing(input: { soul: string; energy_level: number; self_awareness: Record<string, string | number | null>; branch?: string }): Promise<unknown>;
 }
 
 /** Told when a goal of a being running in this tab ends (see `SwarmHost.onGoal`). */
@@ -240,11 +252,21 @@ export class SwarmHost {
     const periods = { reflex: 50, situation: 500, supervision: 5000, ...input.periods };
     const { soul } = await this.master.createBeing({
       genesis: { name: input.name, type: "agent", personality: input.personality, goal: input.goal, program: input.goal },
-      attributes: { tick_rates_ms: periods, budget, reasoner: input.reasoner },
+      attributes: { ...input.attributes, tick_rates_ms: periods, budget, reasoner: input.reasoner },
       energy_level: budget,
-      tags: ["swarm"],
+      tags: ["swarm", ...(input.tags ?? [])],
+      ...(input.branch !== undefined && { branch: input.branch }),
     });
-    const record: BeingRecord = { soul, name: input.name, personality: input.personality, goal: input.goal, reasoner: input.reasoner, budget, periods };
+    const record: BeingRecord = {
+      soul,
+      name: input.name,
+      personality: input.personality,
+      goal: input.goal,
+      reasoner: input.reasoner,
+      budget,
+      periods,
+      ...(input.branch !== undefined && { branch: input.branch }),
+    };
     this.slots.set(soul, this.newSlot(record, "running"));
     this.persist();
     await this.launch(soul);
@@ -674,6 +696,8 @@ export class SwarmHost {
     this.master
       .updateBeing({
         soul: status.soul,
+        // NOTE: a being genesis'd in a branch has its record there; the app's current branch may be another.
+        ...(slot.being.record.branch !== undefined && { branch: slot.being.record.branch }),
         energy_level: Math.max(0, status.budget.limit - status.budget.spent),
         self_awareness: {
           state: status.state,

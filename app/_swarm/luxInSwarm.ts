@@ -4,7 +4,7 @@
  * and each CALL to the worker of the being it names (by soul or by name), when that one runs here too.
  */
 import { proxy } from "comlink";
-import type { LuxRunRequest, LuxRunView, LuxStepView } from "../../workers/being/api";
+import type { BeingRecord, LuxRunRequest, LuxRunView, LuxStepView } from "../../workers/being/api";
 import { SwarmError, type SwarmHost } from "./SwarmHost";
 
 /** Runs a program in a being running in this tab. Rejects with a SwarmError when it is not running here. */
@@ -43,3 +43,35 @@ export async function callBeing(host: SwarmHost, from: string, target: string, i
   if (!kernel) return ask(AbortSignal.timeout(timeoutMs));
   return kernel.ioWork(from, `CALL ${found.name}`, ask, timeoutMs);
 }
+
+/** Starts a being that exists at the master (a fan-out variant's) in a worker here; rejects with why when it does not come up. */
+export async function startInSwarm(host: SwarmHost, record: BeingRecord): Promise<void> {
+  await host.adopt(record);
+  if (!host.workerApi(record.soul)) throw new SwarmError("unknown_being", host.get(record.soul)?.problem ?? `${record.name} did not start in this tab.`);
+}
+
+/**
+ * Sends what a being here still holds for the master (its outbox: facts, events; then its spend) and waits, at most
+ * `timeoutMs`, until its sync loop is idle with an empty outbox. Answers whether it got there (false: it is offline or
+ * the master refused; what is left stays in its micro-world).
+ */
+export async function settleInSwarm(host: SwarmHost, soul: string, timeoutMs: number): Promise<boolean> {
+  const api = host.workerApi(soul);
+  if (!api) return false;
+  const asked = Date.now();
+  await api.syncNow();
+  const deadline = asked + timeoutMs;
+  let idleSince: number | null = null;
+  for (;;) {
+    const sync = (await api.status()).sync;
+    const idle = sync !== null && sync.depth === 0 && sync.state === "idle" && (sync.lastAttemptAt ?? 0) >= asked;
+    // NOTE: idle twice with no attempt between: the loop has also sent the spend it reports after the outbox.
+    if (idle && idleSince !== null && sync.lastAttemptAt === idleSince) return true;
+    idleSince = idle ? sync.lastAttemptAt : null;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+  }
+}
+
+/** How often settling looks at the being's sync status: long enough for the loop's next cycle to have run. */
+const SETTLE_POLL_MS = 250;

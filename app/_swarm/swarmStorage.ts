@@ -26,6 +26,7 @@ const entrySchema = z.object({
     reasoner: z.enum(["deterministic", "webllm", "openai"]),
     budget: z.number().int().min(0),
     periods: z.object({ reflex: periodSchema.optional(), situation: periodSchema.optional(), supervision: periodSchema.optional() }).optional(),
+    branch: z.string().min(1).optional(),
   }),
   desired: z.enum(["running", "paused", "stopped"]),
 });

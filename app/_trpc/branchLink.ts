@@ -2,10 +2,8 @@
 import type { TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import type { AppRouter } from "../../server/root";
+import { BRANCH_AWARE_PATHS, inBranch } from "../../lib/branches/inBranch";
 import { currentBranch } from "../_lib/currentBranch";
-
-/** Procedures whose input takes `branch`: the views of the world that switch with the app's branch. */
-const BRANCH_AWARE = new Set(["beings.get", "beings.list", "beings.create", "beings.update", "beings.delete", "knowledge.ask", "knowledge.pull"]);
 
 /**
  * Adds the app's current branch to every branch-aware call that does not name one, so switching the
@@ -14,10 +12,8 @@ const BRANCH_AWARE = new Set(["beings.get", "beings.list", "beings.create", "bei
 export const branchLink: TRPCLink<AppRouter> = () => {
   return ({ op, next }) =>
     observable((observer) => {
-      const input = op.input;
-      const branch = currentBranch().id;
-      const carries = BRANCH_AWARE.has(op.path) && typeof input === "object" && input !== null && !Array.isArray(input) && !("branch" in input);
-      const withBranch = carries && branch !== "main" ? { ...op, input: { ...input, branch } } : op;
-      return next(withBranch).subscribe(observer);
+      // NOTE: only the branch-aware reads and writes: a relationship's branch tags stay what the page says.
+      const input = BRANCH_AWARE_PATHS.has(op.path) ? inBranch(op.path, op.input, currentBranch().id) : op.input;
+      return next(input === op.input ? op : { ...op, input }).subscribe(observer);
     });
 };

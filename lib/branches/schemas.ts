@@ -4,9 +4,10 @@
  * soul is the branch id rows carry in their `branches` arrays.
  */
 import { z } from "zod";
-import { MAIN_BRANCH, MAX_NAME_LENGTH } from "../constants";
+import { MAIN_BRANCH, MAX_JSON_BYTES, MAX_NAME_LENGTH } from "../constants";
 import { soulSchema } from "../ids";
-import { branchIdSchema, energySchema, jsonDocument, tagsSchema, type Being } from "../schemas";
+import type { Json, JsonObject } from "../jsonMergePatch";
+import { branchIdSchema, energySchema, jsonByteLength, jsonDocument, tagsSchema, type Being } from "../schemas";
 
 /** The tag every branch being carries. */
 export const BRANCH_TAG = "branch";
@@ -107,12 +108,62 @@ export const fanOutSchema = z.strictObject({
 });
 export type FanOut = z.output<typeof fanOutSchema>;
 
+/** The tag of a being genesis'd in a fan-out branch to run one variant there. */
+export const FAN_OUT_TAG = "fan-out";
+
+/**
+ * A fan-out that runs in the caller's tab (the branches page): the same input and variants, and optionally
+ * the being each variant is a copy of (its genesis and reasoner, with the variant's personality).
+ */
+export const fanOutForkSchema = fanOutSchema.extend({ being: soulSchema.optional() });
+export type FanOutForkInput = z.input<typeof fanOutForkSchema>;
+export type FanOutFork = z.output<typeof fanOutForkSchema>;
+
+/** One variant of a fan-out ready to run: its new branch and the being genesis'd in it. */
+export interface FanOutVariant {
+  name: string;
+  personality: JsonObject;
+  branch: Branch;
+  /** The variant's being, in the branch alone: what a being worker needs to come alive. */
+  being: { soul: string; name: string; personality: string; goal: string; reasoner: "deterministic" | "webllm" | "openai"; budget: number };
+}
+
+/** `branches.fanOutFork`'s answer: the task every variant's spend is booked to, and the variants. */
+export interface FanOutTask {
+  /** `fan-out:<uuid>`: the Tiki ledger's task of the whole fan-out. */
+  task: string;
+  input: string;
+  program: string;
+  budget: number;
+  variants: FanOutVariant[];
+}
+
+const json = z
+  .custom<Json>((v) => v === null || ["string", "number", "boolean", "object"].includes(typeof v))
+  .refine((v) => jsonByteLength(v) <= MAX_JSON_BYTES, {
+    message: `an output is at most ${MAX_JSON_BYTES / 1024} KB of JSON`,
+  });
+
+/** What one variant's run in a being worker produced, recorded as the branch's output (fan-in merges it). */
+export const fanOutRecordSchema = z.strictObject({
+  branch: soulSchema,
+  /** The variant's being (it ran the program). */
+  being: soulSchema,
+  ok: z.boolean(),
+  /** The run's last REPORT (or its `output` variable) as JSON; null when it produced none. */
+  output: json.nullable(),
+  error: z.string().max(4_000).nullable(),
+  tiki: z.number().int().min(0),
+  steps: z.number().int().min(0),
+});
+export type FanOutRecord = z.output<typeof fanOutRecordSchema>;
+
 /** One branch's run in a fan-out. */
 export interface FanOutRun {
   branch: Branch;
   ok: boolean;
   /** The run's output, as JSON; null when it produced none. */
-  output: unknown;
+  output: Json;
   /** The output being in the branch (tag `output`), which a shallow merge takes into the parent. */
   output_soul: string | null;
   tiki: number;

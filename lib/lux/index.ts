@@ -11,4 +11,5 @@ export { parse } from "./parse";
 export { tokenize, type Token, type TokenKind } from "./tokenize";
 export { fromJson, kindOf, LuxDocument, summarize, textOf, toJson, type LuxKind, type LuxRecord, type LuxValue } from "./values";
 export { compile } from "./compile";
+export { statementsOf } from "./statementsOf";
 export { format } from "./format";

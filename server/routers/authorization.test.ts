@@ -50,6 +50,8 @@ interface World {
     member(): Promise<string>;
     invite(room?: string): Promise<{ token: string; id: string }>;
     branch(): Promise<string>;
+    /** A fan-out the owner forked: its first variant's branch and being. */
+    fanOut(): Promise<{ branch: string; being: string }>;
   };
 }
 
@@ -151,6 +153,17 @@ const MATRIX: Record<string, Row> = {
   "branches.drop": [(w) => w.fresh.branch().then((branch) => ({ branch })), "U F F F ok"],
   "branches.archive": [(w) => w.fresh.branch().then((branch) => ({ branch })), "U F F F ok"],
   "branches.fanOut": [() => ({ input: "x", program: "REPORT input TO master", variants: [{ name: "a" }, { name: "b" }] }), "U ok ok ok ok"],
+  "branches.fanOutFork": [() => ({ input: "x", program: "REPORT input TO master", variants: [{ name: "a" }, { name: "b" }] }), "U ok ok ok ok"],
+  // NOTE: copying a being into the fan-out's branches needs read on it: the owner's own being is theirs alone.
+  "branches.fanOutFork#being": [
+    (w) => ({ input: "x", program: "REPORT input TO master", variants: [{ name: "a" }, { name: "b" }], being: w.mine }),
+    "U F F F ok",
+  ],
+  // NOTE: a variant's output is recorded by whoever may edit its branch: the owner, who fanned out.
+  "branches.fanOutRecord": [
+    (w) => w.fresh.fanOut().then(({ branch, being }) => ({ branch, being, ok: true, output: { reply: "hi" }, error: null, tiki: 3, steps: 1 })),
+    "U F F F ok",
+  ],
   "tiki.report": [(w) => ({ being: w.a, entries: [{ id: crypto.randomUUID(), kind: "lux", tiki: 3 }] }), "U F F ok ok"],
   "tiki.setBudget": [() => ({ task: "matrix", budget: 100 }), "U ok ok ok ok"],
   "tiki.budget": [() => ({ task: "matrix" }), "U ok ok ok ok"],
@@ -238,6 +251,11 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
     await id.setHolder([coded], { person: people.owner.soul, room });
     const fork = async () => (await asOwner.branches.fork({ name: "Experiment" })).id;
     const branch = await fork();
+    const fanOut = async () => {
+      const task = await asOwner.branches.fanOutFork({ input: "x", program: "REPORT input TO master", variants: [{ name: "a" }, { name: "b" }] });
+      const variant = task.variants[0]!;
+      return { branch: variant.branch.id, being: variant.being.soul };
+    };
     world = {
       people,
       room,
@@ -250,6 +268,7 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
       branch,
       fresh: {
         branch: fork,
+        fanOut,
         being: () => inRoom("Doomed"),
         rel: async () => (await asOwner.relationships.create({ source_soul: a, target_soul: b, tags: ["doomed"] })).id,
         member: async () => {

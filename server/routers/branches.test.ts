@@ -110,4 +110,88 @@ describe("branches and tiki procedures", () => {
     expect(error.message).toMatch(/does not compile: line 1/);
     expect(await api.branches.tree()).toHaveLength(1);
   });
+
+  it("refuses, before forking anything, a fan-out on the master whose program needs a being (no pretend effects)", async () => {
+    const cases: [string, RegExp][] = [
+      ['RUN python "result = 1" AS x\nREPORT x TO master', /Line 1: RUN python runs in the kernel's sandbox/],
+      ['SET a = 1\nREMEMBER input AS "k"\nREPORT a TO master', /Line 2: REMEMBER writes into a being's micro-world/],
+      ['IF true\n  SUMMON "kid" WITH {} AS kid\nEND\nREPORT input TO master', /Line 2: SUMMON/],
+      ['FOR EACH w IN [1]\n  CALL being "scout" WITH {question: input} AS r\nEND\nREPORT input TO master', /Line 2: CALL asks another being/],
+      ['RECALL "x" AS m\nREPORT m TO master', /RECALL reads a being's micro-world/],
+      ['LOAD url "https://example.com" AS page\nREPORT page TO master', /LOAD url/],
+    ];
+    for (const [program, why] of cases) {
+      const error = await failure(api.branches.fanOut({ input: "x", program, variants: [{ name: "a" }, { name: "b" }] }));
+      expect(error.code).toBe("BAD_REQUEST");
+      expect(error.message).toMatch(why);
+      expect(error.message).toMatch(/Run this fan-out from the branches page/);
+    }
+    expect(await api.branches.tree()).toHaveLength(1);
+  });
+
+  it("forks a fan-out for the tab: a branch and a being per variant, the being in its branch alone", async () => {
+    const ada = await api.beings.create({ genesis: { name: "Ada", personality: "kind", type: "agent" }, attributes: { reasoner: "openai" } });
+    const task = await api.branches.fanOutFork({
+      input: "we will refund you",
+      program: 'REPORT personality.opening + " " + input TO master',
+      variants: [
+        { name: "warm", personality: { opening: "Dear friend," } },
+        { name: "terse", personality: { opening: "FYI:", style: "brief" } },
+      ],
+      being: ada.soul,
+    });
+    expect(task.task).toMatch(/^fan-out:/);
+    expect(await api.tiki.budget({ task: task.task })).toMatchObject({ budget: 2 * 5_000, spent: 0 });
+    expect(task.variants.map((v) => [v.branch.name, v.branch.purpose, v.being.name, v.being.personality, v.being.reasoner, v.being.goal])).toEqual([
+      ["warm", `fan-out ${task.task}`, "Ada (warm)", '{"opening":"Dear friend,"}', "openai", ""],
+      ["terse", `fan-out ${task.task}`, "Ada (terse)", "brief", "openai", ""],
+    ]);
+    for (const v of task.variants) {
+      const being = await api.beings.get({ soul: v.being.soul, branch: v.branch.id });
+      expect(being.genesis).toMatchObject({ parent: ada.soul, program: task.program });
+      expect(being.tags).toContain("fan-out");
+      await expect(api.beings.get({ soul: v.being.soul })).rejects.toThrow();
+    }
+    const error = await failure(api.branches.fanOutFork({ input: "x", program: "SET a = nope", variants: [{ name: "a" }, { name: "b" }] }));
+    expect(error.message).toMatch(/does not compile/);
+  });
+
+  it("records a variant's output in its branch only; fan-in takes the chosen one into main", async () => {
+    const task = await api.branches.fanOutFork({ input: "hello", program: "REPORT input TO master", variants: [{ name: "a" }, { name: "b" }] });
+    const [a, b] = task.variants;
+    const ran = await api.branches.fanOutRecord({
+      branch: a!.branch.id,
+      being: a!.being.soul,
+      ok: true,
+      output: { reply: "A" },
+      error: null,
+      tiki: 12,
+      steps: 3,
+    });
+    expect(ran).toMatchObject({ ok: true, output: { reply: "A" }, tiki: 12, steps: 3, error: null });
+    const none = await api.branches.fanOutRecord({ branch: b!.branch.id, being: b!.being.soul, ok: true, output: null, error: null, tiki: 2, steps: 1 });
+    expect(none).toMatchObject({ ok: false, output_soul: null, error: "The program reported nothing and set no `output`." });
+    expect((await api.beings.list({ tags_all: ["output"] })).items).toHaveLength(0);
+    const inBranch = await api.beings.get({ soul: ran.output_soul!, branch: a!.branch.id });
+    expect(inBranch.attributes).toMatchObject({
+      input: "hello",
+      output: { reply: "A" },
+      task: task.task,
+      being: a!.being.soul,
+      kpi: { passed: true, tiki: 12, steps: 3 },
+    });
+
+    // a being of another fan-out, a branch that is no fan-out's: refused with why
+    expect(
+      (await failure(api.branches.fanOutRecord({ branch: a!.branch.id, being: b!.being.soul, ok: true, output: 1, error: null, tiki: 0, steps: 0 }))).code,
+    ).toBe("NOT_FOUND");
+    const plain = await api.branches.fork({ name: "plain" });
+    const refused = await failure(api.branches.fanOutRecord({ branch: plain.id, being: a!.being.soul, ok: true, output: 1, error: null, tiki: 0, steps: 0 }));
+    expect(refused.message).toMatch(/was not forked by a fan-out/);
+
+    await api.branches.merge({ branch: a!.branch.id, mode: "shallow", souls: [ran.output_soul!] });
+    await api.branches.drop({ branch: b!.branch.id });
+    expect((await api.beings.list({ tags_all: ["output"] })).items.map((o) => o.attributes["output"])).toEqual([{ reply: "A" }]);
+    expect((await api.beings.list({ tags_all: ["fan-out"] })).items).toHaveLength(0);
+  });
 });

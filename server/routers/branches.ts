@@ -1,14 +1,30 @@
 import "../serverOnly";
 import { z } from "zod";
 import { TRPCError } from "@trpc/server";
-import { branchForkSchema, branchMergeSchema, branchRefSchema, fanOutSchema } from "../../lib/branches/schemas";
-import { fanOut, FanOutError } from "../branches/fanOut";
+import { branchForkSchema, branchMergeSchema, branchRefSchema, fanOutForkSchema, fanOutRecordSchema, fanOutSchema } from "../../lib/branches/schemas";
+import { fanOut, FanOutError, type FanOutCaller } from "../branches/fanOut";
+import { forkVariants, recordVariantOutput } from "../branches/fanOutInTab";
 import { branchIdSchema } from "../../lib/schemas";
 import { createTRPCRouter, publicProcedure, type Context } from "../trpc";
 
 /** The caller's person soul, recorded as a branch's creator. */
 function personOf(ctx: Context): string | null {
   return ctx.auth.principal.kind === "person" ? ctx.auth.principal.soul : null;
+}
+
+/** Who runs a fan-out: its branches and outputs become theirs, and its programs see what they may read. */
+function callerOf(ctx: Context & { access: { readable: FanOutCaller["readable"]; claim: FanOutCaller["claim"] } }): FanOutCaller {
+  return { creator: personOf(ctx), readable: (souls) => ctx.access.readable(souls), claim: (souls) => ctx.access.claim(souls) };
+}
+
+/** A fan-out's refusal (a program that does not compile, or that needs a being) is the caller's to fix: 400 with the sentence. */
+async function fanOutCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof FanOutError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
+    throw error;
+  }
 }
 
 /**
@@ -58,23 +74,35 @@ export const branchesRouter = createTRPCRouter({
     .input(branchRefSchema)
     .mutation(({ ctx, input }) => ctx.store.branches.drop(input.branch)),
 
-  /** One input through one new branch per variant, the same Lux program in each; outputs and figures side by side. */
+  /**
+   * One input through one new branch per variant, the same Lux program in each, run on the master; outputs and figures
+   * side by side. The master runs no being: a program with REMEMBER, RECALL, SUMMON, CALL, RUN or LOAD file/rows/url is
+   * refused (400) with the sentence that says so; the branches page runs those in being workers (fanOutFork, fanOutRecord).
+   */
   fanOut: publicProcedure
     .meta({ access: { kind: "person" } })
     .input(fanOutSchema)
-    .mutation(async ({ ctx, input, signal }) => {
-      try {
-        const caller = {
-          creator: personOf(ctx),
-          readable: (souls: readonly string[]) => ctx.access.readable(souls),
-          claim: (souls: readonly string[]) => ctx.access.claim(souls),
-        };
-        return await fanOut(ctx.store, input, caller, signal);
-      } catch (error) {
-        if (error instanceof FanOutError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message, cause: error });
-        throw error;
-      }
+    .mutation(({ ctx, input, signal }) => fanOutCall(() => fanOut(ctx.store, input, callerOf(ctx), signal))),
+
+  /**
+   * A fan-out the caller's tab runs: one new branch per variant for one task (`fan-out:<uuid>`), each with a being
+   * genesis'd in it (new, or a copy of `being` with the variant's personality) to run the program in a being worker.
+   */
+  // NOTE: any person, as fork: the branches and beings it makes are claimed for the caller; copying `being` needs read on it.
+  fanOutFork: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(fanOutForkSchema)
+    .mutation(async ({ ctx, input }) => {
+      if (input.being !== undefined) await ctx.access.requireBeings([input.being], "read");
+      return fanOutCall(() => forkVariants(ctx.store, input, callerOf(ctx)));
     }),
+
+  /** What a variant's run produced, kept as the branch's output (tag `output`, with its KPIs) for fan-in. */
+  // NOTE: edit on the branch: only who may change the fan-out's branch (its creator, claimed at fanOutFork) records its output.
+  fanOutRecord: publicProcedure
+    .meta({ access: { kind: "being", action: "edit", field: "branch" } })
+    .input(fanOutRecordSchema)
+    .mutation(({ ctx, input }) => fanOutCall(() => recordVariantOutput(ctx.store, input, callerOf(ctx)))),
 
   archive: publicProcedure
     .meta({ access: { kind: "being", action: "edit", field: "branch" } })

@@ -3,6 +3,7 @@
  * (decisions to the outbox, operations through the reasoner, world model to SQLite) and reports
  * its status. The mind itself stays a pure function (lib/mind).
  */
+import { MAIN_BRANCH } from "../../lib/constants";
 import { createEvent, type EventEnvelope } from "../../lib/events";
 import { createMind, enqueue, parseMindInput, successRate, tickMind, type MindAction, type MindLayer, type MindState } from "../../lib/mind";
 import type { BeingRecord, BeingStatus, BeingWorkerEvent, GoalEnded, GoalState, InitMode, LayerStatus, SyncStatus, WorkerError, WorkerState } from "./api";
@@ -84,7 +85,7 @@ export class BeingRuntime {
   ) {
     const began = performance.now();
     this.mind = this.restoreMind();
-    this.spend = new MindSpend(this.mind.budget.spent);
+    this.spend = new MindSpend(this.mind.budget.spent, record.branch);
     this.counts = { memories: world.counts().memories };
     this.restoreGoalsEnded();
     // NOTE: the mind's snapshot may predate a goal's end (the list is written in the step that ended it): such a goal is not worked again.
@@ -261,7 +262,7 @@ export class BeingRuntime {
     for (let start = 0; start < facts.length; start += TEACH_CHUNK) {
       if (start > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       const chunk = facts.slice(start, start + TEACH_CHUNK);
-      ids.push(...this.world.learnMany(chunk.map((text) => ({ text, source: "teach", confidence: TAUGHT_CONFIDENCE }))));
+      ids.push(...this.world.learnMany(chunk.map((text) => ({ text, source: "teach", confidence: TAUGHT_CONFIDENCE, branch: this.record.branch }))));
     }
     if (ids.length > 0) this.world.remember("taught", ids.length === 1 ? `was taught: ${facts[0]}` : `was taught ${ids.length} facts`);
     this.push();
@@ -318,7 +319,9 @@ export class BeingRuntime {
         if (this.wokeUp) this.world.remember("lifecycle", `woke up in a worker (${this.chosen.reasoner.id})`);
         this.wokeUp = false;
         for (const action of actions) this.carryOut(action, events, now);
-        this.world.appendOutbox(events);
+        // NOTE: a being genesis'd in a branch (a fan-out variant) lives there: its decisions are that branch's events.
+        const home = this.record.branch;
+        this.world.appendOutbox(home === undefined || home === MAIN_BRANCH ? events : events.map((e) => ({ ...e, branch: home })));
         if (ran.includes("situation")) this.persistWorld();
         if (now - this.lastSnapshot >= SNAPSHOT_MS) this.snapshot(now);
       };
@@ -406,7 +409,7 @@ export class BeingRuntime {
         const learned = `${plan.kind} ${plan.topic}: ${plan.steps.map((s) => s.action).join(" → ")}`;
         this.world.write(() => {
           this.spend.bookPlan(this.world, id, plan.usage, this.chosen.reasoner.id);
-          this.world.learn(learned, `plan:${id}`, plan.source === "template" ? 0.6 : 0.8);
+          this.world.learnMany([{ text: learned, source: `plan:${id}`, confidence: plan.source === "template" ? 0.6 : 0.8, branch: this.record.branch }]);
           this.world.remember("plan", `planned "${description}" in ${plan.steps.length} steps`, { steps: plan.steps });
         });
         result = {

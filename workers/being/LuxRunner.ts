@@ -9,7 +9,7 @@ import { MAIN_BRANCH } from "../../lib/constants";
 import { DEFAULT_BUDGET } from "../../lib/lux/constants";
 import { costOf } from "../../lib/tiki";
 import { LuxRuntimeError } from "../../lib/lux/LuxRuntimeError";
-import { textOf, fromJson } from "../../lib/lux/values";
+import { textOf, fromJson, toJson } from "../../lib/lux/values";
 import type { LuxCallBeing, LuxRunRequest, LuxRunView, LuxStepView } from "./api";
 import { searchLocalFacts } from "./askMaster";
 import { createBeingLuxHost, type BeingLuxHostOptions } from "./luxHost";
@@ -31,6 +31,8 @@ export class LuxRunner {
     private readonly runPython?: (code: string, signal: AbortSignal) => Promise<{ value: unknown; ms: number }>,
     /** The master's procedures as the run reaches them (in a tab: through the kernel's I/O queue); this origin's tRPC when absent. */
     private readonly master?: BeingLuxHostOptions["master"],
+    /** The branch the being lives in (genesis'd there): its runs happen there unless a request names another. */
+    private readonly homeBranch: string = MAIN_BRANCH,
   ) {}
 
   get running(): boolean {
@@ -41,7 +43,11 @@ export class LuxRunner {
     if (this.controller) throw new Error("A Lux program is already running in this being; stop it first.");
     const began = performance.now();
     const budget = request.budget ?? DEFAULT_BUDGET;
-    const { program, diagnostics } = compile(request.source);
+    const given = Object.entries(request.variables ?? {});
+    const { program, diagnostics } = compile(
+      request.source,
+      given.map(([name]) => name),
+    );
     if (diagnostics.length > 0) {
       const d = diagnostics[0]!;
       return {
@@ -72,6 +78,7 @@ export class LuxRunner {
       soul: this.soul,
       world: this.world(),
       files: request.files ?? [],
+      branch: request.branch ?? this.homeBranch,
       callBeing,
       runPython,
       ...(this.master && { master: this.master }),
@@ -85,7 +92,8 @@ export class LuxRunner {
       lastSent = performance.now();
       onSteps(batch);
     };
-    const steps = runSteps(program, { host, budget, signal: controller.signal, source: this.soul });
+    const startWith = Object.fromEntries(given.map(([name, value]) => [name, fromJson(value)]));
+    const steps = runSteps(program, { host, budget, signal: controller.signal, source: this.soul, variables: startWith });
     let result: LuxRunResult | null = null;
     let error: LuxRuntimeError | null = null;
     let count = 0;
@@ -126,9 +134,10 @@ export class LuxRunner {
     }
     const variables: Record<string, string> = {};
     for (const [k, v] of result?.variables ?? []) variables[k] = summarize(v, 200);
+    const last = host.lastReported ?? result?.variables.get("output");
     const total = result?.spent ?? spent;
     const runId = result?.traceid || traceid;
-    this.recordSpend(request.branch ?? MAIN_BRANCH, runId, total, sandbox, {
+    this.recordSpend(request.branch ?? this.homeBranch, request.task ?? `lux-run:${runId || crypto.randomUUID()}`, total, sandbox, {
       ok: error === null,
       steps: result?.steps.length ?? count,
       budget,
@@ -142,21 +151,21 @@ export class LuxRunner {
       traceid: runId,
       error: error && { message: error.message, reason: error.reason, line: error.span?.line ?? null, column: error.span?.column ?? null },
       reported: host.reported,
+      output: last === undefined ? null : toJson(last),
       variables,
       ms: Math.round(performance.now() - began),
     };
   }
 
-  /** The run's spend, in one commit: its Lux steps (`lux`) and its sandbox time (`sandbox`), under `lux-run:<trace id>`. */
+  /** The run's spend, in one commit: its Lux steps (`lux`) and its sandbox time (`sandbox`), under its task (`lux-run:<trace id>` unless the request names one). */
   private recordSpend(
     branch: string,
-    runId: string,
+    task: string,
     total: number,
     sandbox: { tiki: number; ms: number; runs: number },
     run: { ok: boolean; steps: number; budget: number; error: string | undefined },
   ): void {
     if (total === 0) return;
-    const task = `lux-run:${runId || crypto.randomUUID()}`;
     const world = this.world();
     const sandboxTiki = Math.min(sandbox.tiki, total);
     world.write(() => {

@@ -18,6 +18,11 @@ export interface BeingRecord {
   readonly budget: number;
   /** Milliseconds between ticks per layer; missing layers use the defaults. */
   readonly periods?: Partial<Record<MindLayer, number>>;
+  /**
+   * The branch the being was genesis'd in (a fan-out variant's; `main` when absent): its master record lives there, and what
+   * it learns, does and spends goes there too.
+   */
+  readonly branch?: string;
 }
 
 /** `inspect`: open the micro-world only (browse a being that is not running here). */
@@ -146,8 +151,15 @@ export interface LuxRunRequest {
   /** Tiki the run may spend (lib/lux DEFAULT_BUDGET when absent). */
   readonly budget?: number;
   readonly files?: readonly LuxFileInput[];
-  /** The branch the run's spend is booked to in the master's Tiki ledger (`main` when absent). */
+  /**
+   * The branch the run happens in (the being's own branch, else `main`, when absent): its master reads see that branch, its
+   * writes (SUMMONed beings, REPORTed facts, trace events) land there, and its spend is booked to it in the Tiki ledger.
+   */
   readonly branch?: string;
+  /** The task the run's spend is booked to (a fan-out's `fan-out:<id>`); `lux-run:<trace id>` when absent. */
+  readonly task?: string;
+  /** Variables the program starts with, as JSON (a fan-out's `input` and `personality`). */
+  readonly variables?: Readonly<Record<string, unknown>>;
 }
 
 /** One step of a Lux run as the page shows it. */
@@ -171,6 +183,8 @@ export interface LuxRunView {
   readonly error: { readonly message: string; readonly reason: string; readonly line: number | null; readonly column: number | null } | null;
   /** Facts REPORTed to the master (through the outbox). */
   readonly reported: readonly string[];
+  /** The run's output as JSON: its last REPORTed value, else its `output` variable; null when it has neither. */
+  readonly output?: unknown;
   /** The program's variables at the end, each summarised in a line. */
   readonly variables: Readonly<Record<string, string>>;
   readonly ms: number;

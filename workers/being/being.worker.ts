@@ -56,7 +56,7 @@ const api: BeingWorkerApi = {
       read: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("read", masterPath(path), input, signal),
       mutation: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("mutation", masterPath(path), input, signal),
     };
-    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython, master);
+    lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython, master, record.branch);
     if (listener) runtime.onEvent(listener);
     return runtime.status();
   },

@@ -3,6 +3,8 @@
  * the micro-world; REMEMBER/RECALL in the micro-world; REPORT through the outbox (`learn`); ASK the master, or
  * the micro-world when offline; SUMMON at the master; CALL through the page's swarm host.
  */
+import { inBranch } from "../../lib/branches/inBranch";
+import { MAIN_BRANCH } from "../../lib/constants";
 import { cosine, hashEmbed } from "../../lib/embed";
 import type { EventEnvelope } from "../../lib/events";
 import { MAX_FACT_TEXT } from "../../lib/knowledge/contract";
@@ -36,11 +38,19 @@ export interface BeingLuxHostOptions {
   readonly runPython?: ((code: string, signal: AbortSignal) => Promise<{ value: unknown; ms: number }>) | undefined;
   /** Calls a master procedure; defaults to this origin's tRPC (tests pass their own). */
   readonly master?: { mutation: typeof masterMutation; read: typeof masterRead };
+  /**
+   * The branch the run happens in (main when absent): its master reads see that branch, its writes (SUMMONed beings,
+   * REPORTed facts, trace events) land in it, and its REMEMBERed records are marked with it, so RECALL in another branch
+   * does not find them.
+   */
+  readonly branch?: string | undefined;
 }
 
 export interface BeingLuxHost extends LuxHost {
   /** Texts the run reported to the master, in order. */
   readonly reported: string[];
+  /** The value the run's last REPORT taught (a record stays a record), or undefined before any. */
+  lastReported: LuxValue | undefined;
   /** Writes the trace events still buffered to the outbox. Call when the run ends. */
   flush(): void;
 }
@@ -141,7 +151,12 @@ function isRecord(v: LuxValue): v is LuxRecord {
 /** A being's Lux host over its micro-world, the outbox and the master. */
 export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
   const { world, soul } = options;
-  const master = options.master ?? { mutation: masterMutation, read: masterRead };
+  const branch = options.branch ?? MAIN_BRANCH;
+  const call = options.master ?? { mutation: masterMutation, read: masterRead };
+  const master = {
+    read: (path: string, input: unknown, signal?: AbortSignal) => call.read(path, inBranch(path, input, branch), signal),
+    mutation: (path: string, input: unknown, signal?: AbortSignal) => call.mutation(path, inBranch(path, input, branch), signal),
+  };
   const files = new Map((options.files ?? []).map((f) => [f.name, f]));
   let buffered: EventEnvelope[] = [];
   const flush = () => {
@@ -153,6 +168,7 @@ export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
 
   const host: BeingLuxHost = {
     reported: [],
+    lastReported: undefined,
     flush,
     async load(request: LoadRequest, signal: AbortSignal): Promise<LuxValue> {
       switch (request.kind) {
@@ -202,23 +218,25 @@ export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
         const confidence = typeof c === "number" && c >= 0 && c <= 1 ? c : LUX_REPORT_CONFIDENCE;
         // NOTE: the built-in embedder normalises (trims) text first, so the vector EMBED made for `raw` is the one for `text`.
         const embedding = item instanceof LuxDocument ? item.embedding : embedded?.(raw);
-        return { text, source: "lux", confidence, embedding };
+        return { text, source: "lux", confidence, embedding, branch };
       });
       // NOTE: one batch, one transaction, for the whole REPORT: the facts and their outbox events land together or not at all.
       world.learnMany(facts);
       host.reported.push(...facts.map((f) => f.text));
+      host.lastReported = value;
       return Promise.resolve();
     },
     remember(value, key) {
-      world.remember(LUX_MEMORY_KIND, textOf(value).slice(0, MAX_FACT_TEXT), { key, value: toJson(value) });
+      world.remember(LUX_MEMORY_KIND, textOf(value).slice(0, MAX_FACT_TEXT), { key, value: toJson(value), ...(branch !== MAIN_BRANCH && { branch }) });
       return Promise.resolve();
     },
     recall(query) {
       const q = hashEmbed(query);
-      const memories = world.memoriesOf(LUX_MEMORY_KIND, LUX_RECALL_SEARCHED).map((m) => {
-        const data = (m.data ?? {}) as { key?: unknown; value?: unknown };
+      const memories = world.memoriesOf(LUX_MEMORY_KIND, LUX_RECALL_SEARCHED).flatMap((m) => {
+        const data = (m.data ?? {}) as { key?: unknown; value?: unknown; branch?: unknown };
+        if ((typeof data.branch === "string" ? data.branch : MAIN_BRANCH) !== branch) return [];
         const score = data.key === query ? 2 : cosine(q, hashEmbed(m.text));
-        return { value: data.value === undefined ? m.text : fromJson(data.value), score };
+        return [{ value: data.value === undefined ? m.text : fromJson(data.value), score }];
       });
       const facts = world.factVectors(LUX_RECALL_SEARCHED).map((f): { value: LuxValue; score: number } => ({
         value: f.text,
@@ -289,7 +307,7 @@ export function createBeingLuxHost(options: BeingLuxHostOptions): BeingLuxHost {
       return Promise.resolve(best?.l ?? labels[0]!);
     },
     emit(event) {
-      buffered.push(event);
+      buffered.push(branch === MAIN_BRANCH ? event : { ...event, branch });
       if (buffered.length >= LUX_EVENT_BATCH) flush();
     },
     now: () => new Date(),

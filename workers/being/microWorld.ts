@@ -104,6 +104,8 @@ export interface LearnItem {
   readonly confidence: number;
   /** The built-in embedder's vector of `text`, when the caller has it already. */
   readonly embedding?: Float32Array | undefined;
+  /** The branch the fact was learned in (its event's `branch`, where the master files it); main when absent. */
+  readonly branch?: string | undefined;
 }
 
 /** Where event ids and times come from: the real clock and crypto, or fixed ones that make a Node test reproducible. */
@@ -488,7 +490,7 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
           `An embedding has ${EMBEDDING_DIMENSIONS} numbers, not ${item.embedding.length}${which}; leave it out to embed the text here.`,
         );
       const confidence = Math.min(1, Math.max(0, Number.isFinite(item.confidence) ? item.confidence : 0.7));
-      return { text, source: item.source, confidence, vector: item.embedding ?? hashEmbed(text) };
+      return { text, source: item.source, confidence, vector: item.embedding ?? hashEmbed(text), branch: item.branch };
     });
     if (facts.length === 0) return [];
     const ids = this.write(() => {
@@ -506,6 +508,7 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
             source: this.soul,
             subject: fact.source.slice(0, MAX_SUBJECT_LENGTH) || undefined,
             data: { ...data },
+            branch: fact.branch,
             now: () => now,
             randomBytes: this.ids.randomBytes,
           });

@@ -7,6 +7,7 @@ import { DEFAULT_BUDGET } from "../../../lib/lux/constants";
 import type { Diagnostic } from "../../../lib/lux/diagnostics";
 import type { Being } from "../../../lib/schemas";
 import type { LuxFileInput, LuxRunView, LuxStepView } from "../../../workers/being/api";
+import { useCurrentBranch, type CurrentBranch } from "../../_lib/currentBranch";
 import { errorMessage } from "../../_lib/errorMessage";
 import { runLuxInSwarm, stopLuxInSwarm } from "../../_swarm/luxInSwarm";
 import { useSwarm } from "../../_swarm/useSwarm";
@@ -39,6 +40,9 @@ export function LuxEditorPanel({ being }: { being: Being }) {
   const [running, setRunning] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
+  /** The branch the app shows: a run happens there (its master reads and writes, its spend). */
+  const branch = useCurrentBranch();
+  const [ranIn, setRanIn] = useState<CurrentBranch | null>(null);
   const usesPython = /\bRUN\s+python\b/i.test(source);
   // NOTE: a program that runs Python gets a warm sandbox ready in the kernel's pool before Run is pressed.
   useEffect(() => {
@@ -66,15 +70,18 @@ export function LuxEditorPanel({ being }: { being: Being }) {
     setSteps([]);
     setResult(null);
     setProblem(null);
+    setRanIn(branch);
     try {
-      const view = await runLuxInSwarm(host, being.soul, { source, budget: budgetValue, files }, (batch) => setSteps((prev) => [...prev, ...batch]));
+      const view = await runLuxInSwarm(host, being.soul, { source, budget: budgetValue, files, branch: branch.id }, (batch) =>
+        setSteps((prev) => [...prev, ...batch]),
+      );
       setResult(view);
     } catch (error) {
       setProblem(errorMessage(error));
     } finally {
       setRunning(false);
     }
-  }, [host, canRun, being.soul, source, budgetValue, files]);
+  }, [host, canRun, being.soul, source, budgetValue, files, branch]);
 
   const stop = () => {
     if (host) void stopLuxInSwarm(host, being.soul);
@@ -117,6 +124,7 @@ export function LuxEditorPanel({ being }: { being: Being }) {
     >
       <div className="space-y-3">
         <BeingState phase={here?.phase ?? null} starting={starting} onStart={() => void start()} />
+        <RunBranch current={branch} ranIn={running || result ? ranIn : null} />
         <LuxCodeEditor initial={initial.current.source} onChange={setSource} onDiagnostics={setDiagnostics} onRun={() => void run()} />
         <Diagnostics diagnostics={diagnostics} />
         <LuxDropZone files={files} onFiles={setFiles} />
@@ -185,6 +193,26 @@ function BeingState({ phase, starting, onStart }: { phase: string | null; starti
         </Button>
       )}
     </div>
+  );
+}
+
+/** Which branch a run happens in: the app's current one (the run's master reads and writes, its Tiki); a finished run says where it ran. */
+function RunBranch({ current, ranIn }: { current: CurrentBranch; ranIn: CurrentBranch | null }) {
+  const shown = ranIn ?? current;
+  const inMain = shown.id === "main";
+  return (
+    <p
+      className={`rounded-lg px-3 py-2 text-xs ${inMain ? "bg-slate-50 text-slate-600" : "border border-amber-200 bg-amber-50 text-amber-900"}`}
+      data-testid="lux-branch"
+      data-branch={shown.id}
+    >
+      <span aria-hidden>⎇ </span>
+      {ranIn ? "This run is in" : "Runs in"} branch <strong data-testid="lux-branch-name">{shown.name}</strong>
+      {inMain
+        ? ": what it SUMMONs and REPORTs goes to the world as it is."
+        : ": it reads this branch, and what it SUMMONs, REPORTs and spends stays here until the branch is merged."}
+      {ranIn && ranIn.id !== current.id && <span className="font-medium"> (the app now shows {current.name})</span>}
+    </p>
   );
 }
 
