@@ -206,6 +206,8 @@ export interface LuxRunRequest {
   readonly files?: readonly LuxFileInput[];
   /** The branch the run's spend is booked to in the master's Tiki ledger (`main` when absent). */
   readonly branch?: string;
+  /** The W3C traceparent of the work that asked for the run (a decision): the run continues that trace. Absent: a new trace. */
+  readonly trace?: string;
 }
 
 /** One step of a Lux run as the page shows it. */

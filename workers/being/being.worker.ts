@@ -54,8 +54,10 @@ const api: BeingWorkerApi = {
     });
     // NOTE: Lux's master calls (LOAD url/query, ASK, SUMMON, CLASSIFY) wait in the kernel's I/O queue with every other being's.
     const master = {
-      read: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("read", masterPath(path), input, signal),
-      mutation: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("mutation", masterPath(path), input, signal),
+      read: (path: string, input: unknown, signal?: AbortSignal, traceparent?: string) =>
+        theKernel().master("read", masterPath(path), input, signal, traceparent),
+      mutation: (path: string, input: unknown, signal?: AbortSignal, traceparent?: string) =>
+        theKernel().master("mutation", masterPath(path), input, signal, traceparent),
     };
     lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython, master);
     if (listener) runtime.onEvent(listener);

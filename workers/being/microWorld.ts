@@ -3,7 +3,7 @@
  * in the being's worker with the `opfs` VFS (needs COOP/COEP, which next.config.mjs sends).
  */
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
-import { createTrustedEvent, cryptoRandomBytes, pooledRandomBytes, type EventEnvelope, type RandomBytes } from "../../lib/events";
+import { createTrustedEvent, cryptoRandomBytes, parseTraceparent, pooledRandomBytes, type EventEnvelope, type RandomBytes } from "../../lib/events";
 import { EMBEDDING_DIMENSIONS } from "../../lib/constants";
 import { MAX_SUBJECT_LENGTH } from "../../lib/events/constants";
 import { hashEmbed } from "../../lib/embed";
@@ -516,6 +516,7 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
       return { text, source: item.source, confidence, vector: item.embedding ?? hashEmbed(text) };
     });
     if (facts.length === 0) return [];
+    const parent = parseTraceparent(this.trace) ?? undefined;
     const ids = this.write(() => {
       const insertFact = this.db.prepare("INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, event_id) VALUES (?, ?, ?, ?, ?, 0, ?)");
       const insertEvent = this.db.prepare("INSERT INTO outbox(id, type, envelope, created_at) VALUES (?, ?, ?, ?)");
@@ -529,6 +530,8 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
           const event = createTrustedEvent({
             type: LEARNED_EVENT_TYPE,
             source: this.soul,
+            // NOTE: a fact learned by traced work (a Lux REPORT) is a span of that trace, and so is its creation at the master.
+            trace: parent,
             subject: fact.source.slice(0, MAX_SUBJECT_LENGTH) || undefined,
             data: { ...data },
             now: () => now,
