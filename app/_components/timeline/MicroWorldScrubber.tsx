@@ -97,7 +97,7 @@ function LocalMicroWorld({ soul, onTrace }: { soul: string; onTrace: (trace: str
         testId="micro-world-track"
       />
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
-        <span className="font-medium text-slate-900" data-testid="micro-world-moment">
+        <span className="font-medium text-slate-900" data-testid="micro-world-moment" data-at={moment!.at}>
           Moment {index + 1} of {moments.length} · {momentLabel(moment!.at)}
         </span>
         <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
@@ -128,7 +128,16 @@ function LocalMicroWorld({ soul, onTrace }: { soul: string; onTrace: (trace: str
         </p>
       )}
       {then.error && <ErrorBox error={then.error} />}
-      {then.isPending ? <Spinner label="Rebuilding that moment…" /> : then.data && <MomentTables moment={then.data} />}
+      {then.isPending ? (
+        <Spinner label="Rebuilding that moment…" />
+      ) : (
+        then.data && (
+          // NOTE: while another moment is rebuilt the last one stays, dimmed, so the tables do not jump.
+          <div className={then.isPlaceholderData ? "opacity-50" : ""}>
+            <MomentTables moment={then.data} />
+          </div>
+        )
+      )}
       <p className="text-xs text-slate-500">
         Recorded: facts, memories and the world model ({history.data.entries.toLocaleString()} changes kept). Not rewound:{" "}
         {history.data.notRecorded.map((n) => `${n.table} (${n.why})`).join("; ")}. A restore changes this micro-world only: what the master already holds stays
@@ -140,7 +149,7 @@ function LocalMicroWorld({ soul, onTrace }: { soul: string; onTrace: (trace: str
 
 function MomentTables({ moment }: { moment: MicroWorldMoment }) {
   return (
-    <div className="grid gap-4 lg:grid-cols-3" data-testid="micro-world-tables">
+    <div className="grid gap-4 lg:grid-cols-3" data-testid="micro-world-tables" data-at={moment.at}>
       {moment.tables.map((table) => (
         <MomentTable key={table.name} table={table} />
       ))}
