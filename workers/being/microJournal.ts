@@ -179,8 +179,8 @@ export function pruneJournal(db: Database, now: number, bounds: JournalBounds = 
   for (const tbl of JOURNALED_TABLE_NAMES) {
     // The moment before which entries go: by age, or the time of the entry that keeps the newest N.
     const byAge = now - bounds.maxAgeMs;
-    const nth = db.selectValue("SELECT at FROM journal WHERE tbl = ? ORDER BY seq DESC LIMIT 1 OFFSET ?", [tbl, bounds.maxEntriesPerTable]);
-    // NOTE: `<=` the N+1th newest entry's moment: that whole moment goes, so the log holds at most N and never part of a step.
+    const nth = db.selectValue("SELECT at FROM journal WHERE tbl = ? ORDER BY at DESC LIMIT 1 OFFSET ?", [tbl, bounds.maxEntriesPerTable]);
+    // NOTE: `at` never goes back, so its order is the log's (and the (tbl, at) index walks it); `<=` the N+1th newest entry's moment: that whole moment goes, so the log holds at most N and never part of a step.
     const cutoff = Math.max(byAge, nth === undefined ? -Infinity : Number(nth) + 1);
     const last = db.selectValue("SELECT max(at) FROM journal WHERE tbl = ? AND at < ?", [tbl, cutoff]);
     if (last === null || last === undefined) continue;
