@@ -12,10 +12,14 @@
  *    (`timeline_query_p50_ms`), against the raw `ORDER BY seq DESC LIMIT` page of the same table.
  * 3. Journal cost: the same writes with the journal on and off (`luxos.journal`), alternating batch by batch:
  *    `beings.createMany`, `knowledge.push` (facts are beings) and single `beings.update` calls.
+ * 4. The micro-world's flight recorder (bench/lib/microWorldJournal.ts): its cost on a being's local writes
+ *    (`micro_world_journal_write_overhead_ratio`) and a rebuild over BENCH_MICRO_HISTORY recorded changes
+ *    (`micro_world_rebuild_ms`). BENCH_TIMELINE_ONLY=micro_world runs this part alone and keeps the other figures
+ *    of the last full run in the results file.
  * See bench/README.md.
  */
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { hashEmbed } from "../lib/embed";
@@ -26,6 +30,7 @@ import { SNAPSHOT_EVERY } from "../lib/timeline/constants";
 import type { MasterStore } from "../server/db/store";
 import { envNumber } from "./lib/env";
 import { factTexts } from "./lib/factText";
+import { benchMicroWorldJournal } from "./lib/microWorldJournal";
 import { withScratchStore } from "./lib/scratchStore";
 import { fmtSeconds, judge, machine, quantile, round, type Goal } from "./lib/stats";
 
@@ -36,6 +41,10 @@ function config() {
     samples: Math.round(envNumber("BENCH_SAMPLES", 100)),
     warmup: Math.round(envNumber("BENCH_WARMUP", 10)),
     costBatches: Math.round(envNumber("BENCH_COST_BATCHES", 10)),
+    microBatches: Math.round(envNumber("BENCH_MICRO_BATCHES", 20)),
+    // NOTE: the journal's per-table bound (JOURNAL_MAX_ENTRIES_PER_TABLE) times the two tables written: the longest replay a being can ask for.
+    microHistory: Math.round(envNumber("BENCH_MICRO_HISTORY", 40_000)),
+    only: process.env["BENCH_TIMELINE_ONLY"] === "micro_world" ? ("micro_world" as const) : null,
     out: process.env["BENCH_OUT"] || fileURLToPath(new URL("./results/timeline.json", import.meta.url)),
   };
 }
@@ -247,12 +256,45 @@ async function bench(store: MasterStore, cfg: Config, log: Log) {
   return { metrics: { ...r.metrics, ...q.metrics, ...cost.metrics } };
 }
 
+/** The micro-world part alone, merged into the last full run's results (so its other figures stay). */
+async function runMicroOnly(cfg: Config): Promise<void> {
+  const started = performance.now();
+  const micro = await benchMicroWorldJournal({ batches: cfg.microBatches, history: cfg.microHistory, samples: cfg.samples }, (m) => console.log(m));
+  let doc: Record<string, unknown> = {};
+  try {
+    doc = JSON.parse(await readFile(cfg.out, "utf8")) as Record<string, unknown>;
+  } catch {
+    doc = {};
+  }
+  const metrics = { ...(doc["metrics"] as Record<string, number> | undefined), ...judge(micro, {}).metrics };
+  const { metrics: _m, goals, ...rest } = doc;
+  const out = {
+    metrics,
+    goals: goals ?? judge(metrics, GOALS).goals,
+    ...rest,
+    micro_world: {
+      date: new Date().toISOString(),
+      machine: machine(),
+      batches: cfg.microBatches,
+      history: cfg.microHistory,
+      total_s: round((performance.now() - started) / 1000),
+    },
+  };
+  await mkdir(path.dirname(cfg.out), { recursive: true });
+  await writeFile(cfg.out, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(JSON.stringify(judge(micro, {}).metrics, null, 2));
+  console.log(`written to ${cfg.out}`);
+}
+
 export async function run(): Promise<void> {
   const cfg = config();
+  if (cfg.only === "micro_world") return runMicroOnly(cfg);
   const started = performance.now();
   console.log(`timeline bench: replay over ${cfg.replayChanges} changes (snapshot every ${SNAPSHOT_EVERY}), queries at ${cfg.events} events`);
   const log: Log = (m) => console.log(`[pglite ${fmtSeconds(performance.now() - started)}] ${m}`);
+  const micro = await benchMicroWorldJournal({ batches: cfg.microBatches, history: cfg.microHistory, samples: cfg.samples }, log);
   const result = await withScratchStore({ kind: "pglite" }, (store) => bench(store, cfg, log));
+  Object.assign(result.metrics, micro);
   const { metrics, goals } = judge(result.metrics, GOALS);
   const { out: _out, ...shownConfig } = cfg;
   const doc = {

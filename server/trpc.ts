@@ -13,6 +13,7 @@ import { localPrincipal, type AuthService } from "./auth/createAuthService";
 import type { Person } from "./db/identity";
 import { StoreError, type StoreErrorReason } from "./db/errors";
 import type { MasterStore } from "./db/store";
+import { withTraceparent } from "./db/traceContext";
 import type { ReasoningConfig } from "./llm/config";
 import type { FetchPolicy } from "./lux/fetchUrl";
 import type { RoomServer } from "./rooms/createRoomServer";
@@ -31,6 +32,8 @@ export interface Context {
   luxFetch: FetchPolicy;
   /** Who is asking; the authorize middleware checks every procedure's `access` rule against it. */
   auth: RequestAuth;
+  /** The W3C traceparent the request came with (checked at the boundary); the procedure's writes record it. */
+  traceparent: string | undefined;
 }
 
 /** The caller of one request. In-process callers (tests, server code) are the local owner unless told otherwise. */
@@ -56,6 +59,8 @@ export interface ContextOptions {
   readonly roomServer?: (Pick<RoomServer, "write"> & Partial<Pick<RoomServer, "disconnect">>) | undefined;
   readonly luxFetch?: FetchPolicy;
   readonly auth?: Partial<RequestAuth>;
+  /** A traceparent already checked with parseTraceparent (apiHandler reads it from the request's header). */
+  readonly traceparent?: string | undefined;
 }
 
 export function createContext(store: MasterStore, options: ContextOptions = {}): Context {
@@ -65,6 +70,7 @@ export function createContext(store: MasterStore, options: ContextOptions = {}):
     roomSecret: options.roomSecret,
     roomServer: options.roomServer,
     luxFetch: options.luxFetch ?? { allowPrivate: false },
+    traceparent: options.traceparent,
     auth: {
       mode: "local",
       principal: localPrincipal(options.auth?.person ?? null),
@@ -151,9 +157,12 @@ const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) =>
   return next({ ctx: { access } });
 });
 
+/** The request's trace reaches every write the procedure makes (server/db/traceContext.ts). */
+const traced = t.middleware(({ ctx, next }) => withTraceparent(ctx.traceparent, () => next()));
+
 // ---------------------------------------------------------------- 3. PROCEDURES
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 /** Every procedure starts here: readable errors, then the access rule from its `.meta({ access })`. */
-export const publicProcedure = t.procedure.use(readableErrors).use(authorize);
+export const publicProcedure = t.procedure.use(readableErrors).use(authorize).use(traced);

@@ -37,8 +37,8 @@ export interface KernelStats {
 
 /** The master calls the kernel makes for beings (tests pass their own). */
 export interface KernelMaster {
-  read(path: string, input: unknown, signal: AbortSignal): Promise<unknown>;
-  mutation(path: string, input: unknown, signal: AbortSignal): Promise<unknown>;
+  read(path: string, input: unknown, signal: AbortSignal, traceparent?: string): Promise<unknown>;
+  mutation(path: string, input: unknown, signal: AbortSignal, traceparent?: string): Promise<unknown>;
   runnable(soul: string): Promise<Runnable>;
 }
 
@@ -86,8 +86,11 @@ export class Kernel implements KernelForBeings {
   }
 
   /** A master call for `owner` in the I/O queue. */
-  master(owner: string, kind: "read" | "mutation", path: BeingMasterPath, input: unknown, signal: AbortSignal): Promise<unknown> {
-    return this.io.submit(owner, (s) => (kind === "read" ? this.calls.read(path, input, s) : this.calls.mutation(path, input, s)), { signal, label: path });
+  master(owner: string, kind: "read" | "mutation", path: BeingMasterPath, input: unknown, signal: AbortSignal, traceparent?: string): Promise<unknown> {
+    return this.io.submit(owner, (s) => (kind === "read" ? this.calls.read(path, input, s, traceparent) : this.calls.mutation(path, input, s, traceparent)), {
+      signal,
+      label: path,
+    });
   }
 
   /** Any other I/O for `owner` (a CALL to another being, a room delivery), within `timeoutMs` from now, waiting included. */

@@ -4,6 +4,7 @@ import { createBranchesRepo, type BranchesRepo } from "./branches";
 import { createBranchViews } from "./branchViews";
 import { DEFAULT_MERGE_THRESHOLD } from "../../lib/knowledge/constants";
 import type { SqlDriver, SqlExecutor } from "./driver";
+import { createTracedDriver } from "./traceContext";
 import { createEventsRepo, type EventsRepo } from "./events";
 import { createKnowledgeRepo, type KnowledgeRepo } from "./knowledge";
 import { createGenesisRepo, type GenesisRepo } from "./genesis";
@@ -62,10 +63,12 @@ export interface StoreOptions {
 }
 
 /** Creates the store over a driver, applying pending migrations first. */
-export async function createStore(driver: SqlDriver, options: StoreOptions = {}): Promise<MasterStore> {
+export async function createStore(plain: SqlDriver, options: StoreOptions = {}): Promise<MasterStore> {
   const mergeThreshold = options.mergeThreshold ?? DEFAULT_MERGE_THRESHOLD;
-  await migrate(driver);
-  const maintenance = await createMaintenance(driver, (error) => console.error("[luxos] store maintenance failed:", error));
+  await migrate(plain);
+  const maintenance = await createMaintenance(plain, (error) => console.error("[luxos] store maintenance failed:", error));
+  // NOTE: repositories write through the traced driver, so a traced request's writes record its trace (traceContext.ts).
+  const driver = createTracedDriver(plain);
   const views = createBranchViews(driver);
   let closing: Promise<void> | undefined;
   const beings = createBeingsRepo(driver, maintenance, views);

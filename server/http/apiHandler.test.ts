@@ -43,6 +43,23 @@ describe("HTTP API", () => {
     expect(((await got.json()) as { result: { data: { genesis: { name: string } } } }).result.data.genesis.name).toBe("Curl");
   });
 
+  it("reads a W3C traceparent header and records it on the writes; an invalid one is ignored", async () => {
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const create = (header: string) =>
+      fetch(`${base}/api/trpc/beings.create`, {
+        method: "POST",
+        headers: { "content-type": "application/json", traceparent: header },
+        body: '{"genesis":{"name":"Traced"}}',
+      });
+    const soulOf = async (res: Response) => ((await res.json()) as { result: { data: { soul: string } } }).result.data.soul;
+    const traced = await soulOf(await create(traceparent.toUpperCase()));
+    const bad = await soulOf(await create("00-00000000000000000000000000000000-b7ad6b7169203331-01"));
+    const journal = async (soul: string) =>
+      (await store.sql.query<{ trace: string | null }>("SELECT trace FROM being_journal WHERE soul = $1", [soul]))[0]?.trace;
+    expect(await journal(traced)).toBe(traceparent);
+    expect(await journal(bad)).toBeNull();
+  });
+
   it("answers malformed JSON with 400 and words", async () => {
     const res = await post("/api/trpc/beings.create", "{not json");
     expect(res.status).toBe(400);

@@ -2,6 +2,7 @@ import "../serverOnly";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { MAX_BATCH_SIZE } from "../../lib/constants";
+import { formatTraceparent, parseTraceparent } from "../../lib/events/traceparent";
 import type { FetchPolicy } from "../lux/fetchUrl";
 import type { MasterStore } from "../db/store";
 import type { ReasoningConfig } from "../llm/config";
@@ -60,6 +61,12 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
  * The master's HTTP API: `/api/health`, tRPC at `/api/trpc` and model files at `/models/`. Returns
  * false for any other path so the caller can pass the request on (to Next.js).
  */
+/** The request's traceparent in its canonical form, or undefined when it has none or one that does not parse. */
+function traceparentOf(header: string | null): string | undefined {
+  const trace = parseTraceparent(header);
+  return trace ? formatTraceparent(trace) : undefined;
+}
+
 export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer, luxFetch, auth, onError }: ApiHandlerOptions) {
   const handleModels = createModelsHandler({ modelsDir: reasoning.modelsDir, onError: (error) => onError?.(error, "models") });
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
@@ -129,6 +136,8 @@ export function createApiHandler({ store, reasoning = {}, roomSecret, roomServer
           roomSecret,
           roomServer,
           ...(luxFetch && { luxFetch }),
+          // NOTE: W3C trace context: a traceparent that does not parse is ignored, as the spec asks, never refused.
+          traceparent: traceparentOf(request.headers.get("traceparent")),
           ...(auth &&
             caller && {
               auth: {

@@ -18,6 +18,7 @@ import {
 } from "../../lib/timeline/contract";
 import { TRPCError } from "@trpc/server";
 import type { TimelineEvent as TimelineItem } from "../db/timeline";
+import { soulsNamedBy, traceWrites } from "../db/traceWrites";
 import type { AccessCheck } from "../auth/accessCheck";
 import { createTRPCRouter, publicProcedure, type Context } from "../trpc";
 
@@ -96,11 +97,16 @@ export const timelineRouter = createTRPCRouter({
     .input(z.strictObject({}).optional())
     .query(async ({ ctx }) => ({ seq: await ctx.store.timeline.head() })),
 
-  /** Every event of one trace in log order: the waterfall. */
+  /** Every event of one trace in log order, and the master writes it made (`writes`): the waterfall. */
   trace: publicProcedure
     .meta({ access: { kind: "person" } })
     .input(z.strictObject({ trace: timelineFilterSchema.shape.trace.unwrap() }))
-    .query(async ({ ctx, input }) => ({ items: await readableItems(ctx.access, await ctx.store.timeline.trace(input.trace)) })),
+    .query(async ({ ctx, input }) => {
+      const items = await readableItems(ctx.access, await ctx.store.timeline.trace(input.trace));
+      // The master writes the trace made (journal rows that recorded its traceparent), to the beings its events name and the caller may read.
+      const souls = [...(await ctx.access.readable(soulsNamedBy(items.map((i) => i.event))))];
+      return { items, writes: await traceWrites(ctx.store.sql, input.trace, souls) };
+    }),
 
   /** The versions of a being's master record, newest first (its journal). */
   beingHistory: publicProcedure

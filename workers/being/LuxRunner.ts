@@ -13,6 +13,8 @@ import { textOf, fromJson, toJson } from "../../lib/lux/values";
 import type { LuxCallBeing, LuxRunRequest, LuxRunView, LuxStepView } from "./api";
 import { searchLocalFacts } from "./askMaster";
 import { createBeingLuxHost, type BeingLuxHostOptions } from "./luxHost";
+import { createRunTracing } from "./runTracing";
+import { parseTraceparent } from "../../lib/events/traceparent";
 import type { MicroWorld } from "./microWorld";
 
 /** Steps sent to the page together, at most this often: the trace stays live without a message per step. */
@@ -74,15 +76,17 @@ export class LuxRunner {
         sandbox = { tiki: sandbox.tiki + costOf({ kind: "sandbox", ms: answer.ms }).tiki, ms: sandbox.ms + answer.ms, runs: sandbox.runs + 1 };
         return answer;
       });
+    const tracing = createRunTracing(this.soul, this.world());
     const host = createBeingLuxHost({
       soul: this.soul,
-      world: this.world(),
+      world: tracing.world,
       files: request.files ?? [],
       branch: request.branch ?? this.homeBranch,
       callBeing,
-      runPython,
-      ...(this.master && { master: this.master }),
+      runPython: runPython && ((code, signal) => tracing.span("sandbox.call", { kind: "python" }, () => runPython(code, signal))),
+      ...(this.master && { master: tracing.master(this.master) }),
     });
+    tracing.attach(host);
     let pending: LuxStepView[] = [];
     let lastSent = performance.now();
     const send = () => {
@@ -93,7 +97,14 @@ export class LuxRunner {
       onSteps(batch);
     };
     const startWith = Object.fromEntries(given.map(([name, value]) => [name, fromJson(value)]));
-    const steps = runSteps(program, { host, budget, signal: controller.signal, source: this.soul, variables: startWith });
+    const steps = runSteps(program, {
+      host,
+      budget,
+      signal: controller.signal,
+      source: this.soul,
+      variables: startWith,
+      trace: parseTraceparent(request.trace) ?? undefined,
+    });
     let result: LuxRunResult | null = null;
     let error: LuxRuntimeError | null = null;
     let count = 0;

@@ -137,6 +137,64 @@ export interface MicroWorldSummary {
   readonly facts: number;
   readonly memories: number;
   readonly outbox: number;
+  /** Changes its flight recorder keeps (0 for a micro-world from before schema 4). */
+  readonly journal: number;
+}
+
+/** One recorded table of the micro-world at a past moment, and what changed between then and now (rows as the shown `columns`). */
+export interface MicroWorldMomentTable {
+  readonly name: string;
+  readonly columns: readonly string[];
+  /** False when the table's recorded history does not reach back that far (`floor` says from when it does). */
+  readonly available: boolean;
+  readonly floor: number | null;
+  /** Rows then; `rows` holds the newest MOMENT_ROWS_CAP of them. */
+  readonly total: number;
+  readonly rows: readonly (readonly (string | number | null)[])[];
+  /** Rows now that were not there then, rows then that are gone now, rows that differ (newest MOMENT_ROWS_CAP each). */
+  readonly added: readonly (readonly (string | number | null)[])[];
+  readonly removed: readonly (readonly (string | number | null)[])[];
+  readonly changed: readonly { readonly then: readonly (string | number | null)[]; readonly now: readonly (string | number | null)[] }[];
+  readonly nowTotal: number;
+}
+
+/** The micro-world at a past moment (rebuilt from its journal), with the difference to now. */
+export interface MicroWorldMoment {
+  /** The moment, ms since the epoch. */
+  readonly at: number;
+  readonly tables: readonly MicroWorldMomentTable[];
+  /** Recorded changes undone to get there. */
+  readonly undone: number;
+  /** Milliseconds the rebuild took. */
+  readonly ms: number;
+}
+
+/** One moment the micro-world's journal recorded: a commit of the being, what it touched, the trace of its work. */
+export interface MicroWorldMomentEntry {
+  readonly at: number;
+  readonly changes: number;
+  readonly tables: readonly string[];
+  /** The W3C traceparent of the work that made it, when known. */
+  readonly trace: string | null;
+}
+
+/** The micro-world's recorded history: its moments (newest first) and how far back each table reaches. */
+export interface MicroWorldHistory {
+  readonly moments: readonly MicroWorldMomentEntry[];
+  /** Per recorded table, the earliest moment it can be rebuilt at (0: since it was created). */
+  readonly floors: Readonly<Record<string, number>>;
+  /** Recorded changes kept in all. */
+  readonly entries: number;
+  /** Tables the recorder does not follow, and why. */
+  readonly notRecorded: readonly { readonly table: string; readonly why: string }[];
+}
+
+/** What a restore did: the micro-world is as it was at `at`, through new (recorded) changes made at `restoredAt`. */
+export interface MicroWorldRestore {
+  readonly at: number;
+  readonly restoredAt: number;
+  /** Changes made per table to get back there. */
+  readonly changed: Readonly<Record<string, number>>;
 }
 
 /** A file dropped on the Lux editor, passed into a run for `LOAD file`. */
@@ -160,6 +218,8 @@ export interface LuxRunRequest {
   readonly task?: string;
   /** Variables the program starts with, as JSON (a fan-out's `input` and `personality`). */
   readonly variables?: Readonly<Record<string, unknown>>;
+  /** The W3C traceparent of the work that asked for the run (a decision): the run continues that trace. Absent: a new trace. */
+  readonly trace?: string;
 }
 
 /** One step of a Lux run as the page shows it. */
@@ -282,6 +342,17 @@ export interface BeingWorkerApi {
    * being, else read from OPFS; null when this browser has no micro-world for it. Needs no `init`.
    */
   exportMicroWorld(soul: string): Promise<Uint8Array | null>;
+  /** The micro-world's recorded moments, newest first (at most `limit`), and how far back each table reaches. Needs `init`. */
+  microWorldHistory(limit: number): Promise<MicroWorldHistory>;
+  /** The micro-world rebuilt as it was at `at` (ms since the epoch), with the difference to now. Needs `init`. */
+  microWorldAt(at: number): Promise<MicroWorldMoment>;
+  /** One read-only statement over the micro-world as it was at `at` (its recorded tables and journal). */
+  queryMicroWorldAt(at: number, sql: string): Promise<QueryResult>;
+  /**
+   * Makes the micro-world's recorded tables what they were at `at`, as new changes (themselves recorded, so the
+   * history keeps everything and the restore can be undone the same way). Refused while a Lux program runs.
+   */
+  restoreMicroWorld(at: number): Promise<MicroWorldRestore>;
   /** Checks an image from a being file (header, integrity, schema) without writing anything; throws what is wrong. Needs no `init`. */
   checkMicroWorld(image: Uint8Array): Promise<MicroWorldSummary>;
   /** Writes a checked image as the micro-world of `soul` in this browser (never over an existing one). Needs no `init`. */

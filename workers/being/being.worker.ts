@@ -13,6 +13,7 @@ import { llmOverPort } from "./llmPort";
 import { LuxRunner } from "./LuxRunner";
 import { createSnippetRunner } from "./pythonSnippet";
 import { loadSqlite } from "./microWorld";
+import { MOMENTS_CAP } from "./constants";
 import { checkImage, readStoredImage, writeImage } from "./microWorldTransfer";
 import { BEING_MASTER_PATHS, kernelOverPort, type BeingMasterPath, type KernelClient } from "./kernelPort";
 
@@ -53,8 +54,10 @@ const api: BeingWorkerApi = {
     });
     // NOTE: Lux's master calls (LOAD url/query, ASK, SUMMON, CLASSIFY) wait in the kernel's I/O queue with every other being's.
     const master = {
-      read: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("read", masterPath(path), input, signal),
-      mutation: (path: string, input: unknown, signal?: AbortSignal) => theKernel().master("mutation", masterPath(path), input, signal),
+      read: (path: string, input: unknown, signal?: AbortSignal, traceparent?: string) =>
+        theKernel().master("read", masterPath(path), input, signal, traceparent),
+      mutation: (path: string, input: unknown, signal?: AbortSignal, traceparent?: string) =>
+        theKernel().master("mutation", masterPath(path), input, signal, traceparent),
     };
     lux = new LuxRunner(record.soul, record.name, () => ready().microWorld, runPython, master, record.branch);
     if (listener) runtime.onEvent(listener);
@@ -87,6 +90,15 @@ const api: BeingWorkerApi = {
     const image = world && world.soul === soul && world.isOpen ? world.exportImage() : await readStoredImage(soul);
     return image && transfer(image, [image.buffer]);
   },
+  microWorldHistory: (limit) => Promise.resolve().then(() => ready().microWorld.journalHistory(Math.max(1, Math.min(MOMENTS_CAP, limit)))),
+  microWorldAt: (at) => Promise.resolve().then(() => ready().microWorld.momentAt(at)),
+  queryMicroWorldAt: (at, sql) => Promise.resolve().then(() => ready().microWorld.pastAt(at).query(sql)),
+  restoreMicroWorld: (at) =>
+    Promise.resolve().then(() => {
+      // NOTE: a Lux run holds this micro-world's rows in its variables; rewinding under it would mix two moments.
+      if (lux?.running) throw new Error("A Lux program is running in this being: stop it, then restore.");
+      return ready().microWorld.restoreTo(at);
+    }),
   checkMicroWorld: (image) => checkImage(image),
   importMicroWorld: (soul, image) => writeImage(soul, image),
   callFunction: (request) => Promise.resolve().then(() => theKernel().callFunction(request)),

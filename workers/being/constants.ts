@@ -65,3 +65,13 @@ export const WORKER_BOOT_TIMEOUT_MS = 30_000;
 export const SPEND_WINDOW_MS = 60_000;
 /** Spend entries per `tiki.report`: the master's limit (lib/tikiLedger.ts). */
 export const SPEND_BATCH = 500;
+/** Recorded changes kept per table of the micro-world's journal: a rebuild replays at most this many (about 10 ms each 1,000), and a busy being's log stays a few MB. */
+export const JOURNAL_MAX_ENTRIES_PER_TABLE = 20_000;
+/** Recorded changes older than this are pruned (the table's floor moves up): a month of looking back, not a being's whole life. */
+export const JOURNAL_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+/** The journal is pruned every this many commits (and when the micro-world opens): often enough to stay near its bound, rarely enough to cost nothing. */
+export const JOURNAL_PRUNE_EVERY = 500;
+/** Rows of one table a moment of the micro-world answers (then, and each of added / removed / changed): a page to read, not a dump. */
+export const MOMENT_ROWS_CAP = 200;
+/** Moments of the micro-world's history the scrubber gets at once (newest first). */
+export const MOMENTS_CAP = 2_000;

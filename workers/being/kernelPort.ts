@@ -7,6 +7,7 @@
  */
 import { expose, wrap } from "comlink";
 import { z } from "zod";
+import { formatTraceparent, parseTraceparent } from "../../lib/events/traceparent";
 import { runnableSchema, type Runnable } from "../../lib/sandbox/protocol";
 import type { CallOutcome } from "../sandbox/createSandbox";
 
@@ -37,7 +38,8 @@ const masterCallSchema = z.strictObject({ kind: z.enum(["read", "mutation"]), pa
 export interface KernelForBeings {
   runPython(owner: string, being: Runnable, options: PythonRunOptions, signal: AbortSignal, label: string): Promise<CallOutcome>;
   callFunction(owner: string, request: FunctionCallRequest, signal: AbortSignal): Promise<CallOutcome>;
-  master(owner: string, kind: "read" | "mutation", path: BeingMasterPath, input: unknown, signal: AbortSignal): Promise<unknown>;
+  /** A master call; `traceparent` (already checked) travels as its header, so the master's writes join the being's trace. */
+  master(owner: string, kind: "read" | "mutation", path: BeingMasterPath, input: unknown, signal: AbortSignal, traceparent?: string): Promise<unknown>;
   /** Other I/O for a being (a CALL to another being), within `timeoutMs` counting the wait. */
   ioWork<T>(owner: string, label: string, work: (signal: AbortSignal) => Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T>;
   /** Cancels everything the being has queued or running (it stopped). */
@@ -48,7 +50,7 @@ export interface KernelForBeings {
 export interface KernelPortApi {
   runPython(job: number, being: Runnable, options: PythonRunOptions): Promise<CallOutcome>;
   callFunction(job: number, request: FunctionCallRequest): Promise<CallOutcome>;
-  master(job: number, kind: "read" | "mutation", path: BeingMasterPath, input: unknown): Promise<unknown>;
+  master(job: number, kind: "read" | "mutation", path: BeingMasterPath, input: unknown, traceparent?: string): Promise<unknown>;
   cancel(job: number): Promise<void>;
 }
 
@@ -72,10 +74,12 @@ export function serveKernelPort(kernel: KernelForBeings, soul: string, port: Mes
         return kernel.runPython(soul, { ...parsed, soul }, pythonOptionsSchema.parse(options), signal, "RUN python");
       }),
     callFunction: (job, request) => track(job, (signal) => kernel.callFunction(soul, functionCallSchema.parse(request), signal)),
-    master: (job, kind, path, input) =>
+    master: (job, kind, path, input, traceparent) =>
       track(job, (signal) => {
         const call = masterCallSchema.parse({ kind, path, input });
-        return kernel.master(soul, call.kind, call.path, call.input, signal);
+        // NOTE: a traceparent that does not parse is dropped (W3C trace context), never passed on as a header.
+        const trace = traceparent === undefined ? null : parseTraceparent(String(traceparent));
+        return kernel.master(soul, call.kind, call.path, call.input, signal, trace ? formatTraceparent(trace) : undefined);
       }),
     cancel(job) {
       jobs.get(job)?.abort();
@@ -112,8 +116,8 @@ export function kernelOverPort(port: MessagePort) {
       withJob(signal, (job) => remote.runPython(job, being, options) as Promise<CallOutcome>),
     callFunction: (request: FunctionCallRequest, signal?: AbortSignal): Promise<CallOutcome> =>
       withJob(signal, (job) => remote.callFunction(job, request) as Promise<CallOutcome>),
-    master: (kind: "read" | "mutation", path: BeingMasterPath, input: unknown, signal?: AbortSignal) =>
-      withJob(signal, (job): Promise<unknown> => remote.master(job, kind, path, input)),
+    master: (kind: "read" | "mutation", path: BeingMasterPath, input: unknown, signal?: AbortSignal, traceparent?: string) =>
+      withJob(signal, (job): Promise<unknown> => remote.master(job, kind, path, input, traceparent)),
   };
 }
 export type KernelClient = ReturnType<typeof kernelOverPort>;

@@ -44,16 +44,24 @@ export async function masterQuery(path: string, signal: AbortSignal = AbortSigna
   return read(path, await fetch(`/api/trpc/${path}`, { signal }));
 }
 
-/** A tRPC query with input: `GET /api/trpc/<path>?input=<json>`. */
-export async function masterRead(path: string, input: unknown, signal: AbortSignal = AbortSignal.timeout(MASTER_STATUS_TIMEOUT_MS)): Promise<unknown> {
-  return read(path, await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal }));
+/** The W3C trace context header of a call made for traced work (a Lux run's step): the master records it on its writes. */
+const traceHeaders = (traceparent: string | undefined): Record<string, string> => (traceparent ? { traceparent } : {});
+
+/** A tRPC query with input: `GET /api/trpc/<path>?input=<json>`; with `traceparent`, the call joins that trace. */
+export async function masterRead(
+  path: string,
+  input: unknown,
+  signal: AbortSignal = AbortSignal.timeout(MASTER_STATUS_TIMEOUT_MS),
+  traceparent?: string,
+): Promise<unknown> {
+  return read(path, await fetch(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal, headers: traceHeaders(traceparent) }));
 }
 
-/** A tRPC mutation: `POST /api/trpc/<path>` with the input as the JSON body. */
-export async function masterMutation(path: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
+/** A tRPC mutation: `POST /api/trpc/<path>` with the input as the JSON body; with `traceparent`, its writes record that trace. */
+export async function masterMutation(path: string, input: unknown, signal?: AbortSignal, traceparent?: string): Promise<unknown> {
   const response = await fetch(`/api/trpc/${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...traceHeaders(traceparent) },
     body: JSON.stringify(input),
     ...(signal && { signal }),
   });

@@ -3,44 +3,31 @@
  * in the being's worker with the `opfs` VFS (needs COOP/COEP, which next.config.mjs sends).
  */
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
-import { createTrustedEvent, cryptoRandomBytes, pooledRandomBytes, type EventEnvelope, type RandomBytes } from "../../lib/events";
+import { createTrustedEvent, cryptoRandomBytes, parseTraceparent, pooledRandomBytes, type EventEnvelope, type RandomBytes } from "../../lib/events";
 import { EMBEDDING_DIMENSIONS } from "../../lib/constants";
 import { MAX_SUBJECT_LENGTH } from "../../lib/events/constants";
 import { hashEmbed } from "../../lib/embed";
 import { LEARNED_EVENT_TYPE, MAX_FACT_TEXT, type LearnedFactData, type PulledFact } from "../../lib/knowledge/contract";
-import type { MicroWorldErrorReason, QueryResult, RecentEvent, TableInfo } from "./api";
-import { MICRO_WORLD_DIR, QUERY_ROW_CAP } from "./constants";
-import { checkReadOnlySql } from "./readOnlySql";
+import type { MicroWorldHistory, MicroWorldMoment, MicroWorldRestore, QueryResult, RecentEvent, TableInfo } from "./api";
+import { JOURNAL_PRUNE_EVERY, MICRO_WORLD_DIR } from "./constants";
+import { MicroWorldError, classifyStorageError } from "./microWorldError";
+import { readOnlyQuery, toCell, type Database, type Sqlite3 } from "./sqlQuery";
+import {
+  JOURNAL_BOUNDS,
+  JOURNAL_MIGRATION,
+  type JournalBounds,
+  JOURNALED_TABLES,
+  JOURNALED_TABLE_NAMES,
+  journalFloors,
+  pruneJournal,
+  undoAfter,
+} from "./microJournal";
+import { PastMicroWorld, tableRowsById } from "./PastMicroWorld";
 import type { OutboxEntry, OutboxStore, PulledStore, SpendEntry, SpendStore } from "./SyncLoop";
 import type { JsonObject } from "../../lib/jsonMergePatch";
 import type { LedgerKind } from "../../lib/tikiLedger";
 
-type Sqlite3 = Awaited<ReturnType<typeof sqlite3InitModule>>;
-type Database = InstanceType<Sqlite3["oo1"]["DB"]>;
-type Cell = string | number | null;
-
-/** The micro-world cannot be opened or written; `reason` says why in a word the UI can show. */
-export class MicroWorldError extends Error {
-  override readonly name = "MicroWorldError";
-  constructor(
-    readonly reason: MicroWorldErrorReason | "refused",
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Sorts a low-level failure into quota / lock / corrupt, with a message that says what to do. */
-export function classifyStorageError(error: unknown): MicroWorldError {
-  if (error instanceof MicroWorldError) return error;
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (/quota|SQLITE_FULL|disk is full/i.test(text))
-    return new MicroWorldError("quota", `The browser's storage quota is used up (${text}). Free space or delete old beings, then restart this one.`);
-  if (/SQLITE_BUSY|locked|NoModificationAllowed|access handle/i.test(text))
-    return new MicroWorldError("locked", `The micro-world file is locked by another tab or worker (${text}). Close the other tab, then restart.`);
-  if (/SQLITE_CORRUPT|SQLITE_NOTADB|malformed/i.test(text)) return new MicroWorldError("corrupt", `The micro-world file is damaged (${text}).`);
-  return new MicroWorldError("unknown", text);
-}
+export { MicroWorldError, classifyStorageError };
 
 /** Schema versions, applied in order; `PRAGMA user_version` says how many ran. Never edit one that shipped. */
 const MIGRATIONS: readonly string[] = [
@@ -68,7 +55,17 @@ const MIGRATIONS: readonly string[] = [
      id TEXT PRIMARY KEY, branch TEXT NOT NULL, task TEXT, kind TEXT NOT NULL, provider TEXT, tiki INTEGER NOT NULL,
      ok INTEGER NOT NULL, detail TEXT NOT NULL, count INTEGER NOT NULL DEFAULT 1, created_at INTEGER NOT NULL,
      open_until INTEGER, agg_key TEXT UNIQUE, refused TEXT);`,
+  // The flight recorder (issue 9): an undo log of facts, memories and the world model, so the micro-world can be
+  // rebuilt at a past moment and restored to it (workers/being/microJournal.ts).
+  JOURNAL_MIGRATION,
 ];
+
+/** The migrations in order (tests build an older micro-world from the first few). */
+export const MICRO_WORLD_MIGRATIONS: readonly string[] = MIGRATIONS;
+/** The schema that added the flight recorder's journal (microJournal.ts). */
+export const JOURNAL_SCHEMA_VERSION = 4;
+/** The recorder's tables, which a micro-world of JOURNAL_SCHEMA_VERSION or later must have. */
+export const JOURNAL_TABLES = ["journal", "journal_clock", "journal_floor"] as const;
 
 /** The schema version this build writes (`PRAGMA user_version` after every migration ran). */
 export const MICRO_WORLD_SCHEMA_VERSION = MIGRATIONS.length;
@@ -81,14 +78,6 @@ export function loadSqlite(): Promise<Sqlite3> {
   // NOTE: printErr is kept: sqlite-wasm explains OPFS failures there, and a silent failure is worse than noise.
   sqlite3Promise ??= sqlite3InitModule({ print: () => {}, printErr: (msg) => console.warn(`[sqlite] ${msg}`) });
   return sqlite3Promise;
-}
-
-function toCell(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number" || typeof value === "string") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (value instanceof Uint8Array) return `<blob ${value.byteLength} bytes>`;
-  return JSON.stringify(value) ?? null;
 }
 
 function toText(value: unknown): string {
@@ -145,6 +134,14 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
   factCount = 0;
   /** Called after anything is put in the outbox (the sync loop's nudge). */
   onOutbox: (() => void) | null = null;
+  /**
+   * The W3C traceparent of the work under way (a Lux run sets it for its steps), recorded with every change its
+   * commits make; null for the being's own ticks.
+   */
+  trace: string | null = null;
+  private commitsSincePrune = 0;
+  /** The last rebuilt moment, kept while nothing changes (the scrubber asks for a moment, then queries it). */
+  private past: { at: number; head: number; world: PastMicroWorld } | null = null;
   private constructor(
     private readonly sqlite3: Sqlite3,
     private readonly db: Database,
@@ -186,6 +183,7 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
       // journal for a being whose last few decisions may be re-derived; the larger cache keeps a big write from spilling.
       db.exec("PRAGMA journal_mode = TRUNCATE; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000;");
       world.migrate();
+      world.write(() => world.pruneJournal());
       world.memoryCount = Number(db.selectValue("SELECT count(*) FROM memories") ?? 0);
       world.factCount = Number(db.selectValue("SELECT count(*) FROM facts") ?? 0);
     } catch (error) {
@@ -202,6 +200,27 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
     const sqlite3 = await loadSqlite();
     const world = new MicroWorld(sqlite3, new sqlite3.oo1.DB(":memory:", "c"), soul, `:memory:/${soul}`, "memory", { sqliteMs: 0, openMs: 0 }, ids);
     world.migrate();
+    return world;
+  }
+
+  /**
+   * A copy of a micro-world image in memory, migrated like a file that opens (Node tests and benchmarks of an older
+   * micro-world; nothing persists).
+   */
+  static async openImage(soul: string, image: Uint8Array, ids: IdSource = REAL_IDS): Promise<MicroWorld> {
+    const sqlite3 = await loadSqlite();
+    const db = new sqlite3.oo1.DB(":memory:", "c");
+    const { capi } = sqlite3;
+    const copy = sqlite3.wasm.allocFromTypedArray(image);
+    const rc = capi.sqlite3_deserialize(db, "main", copy, image.length, image.length, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE);
+    if (rc !== 0) {
+      db.close();
+      throw new MicroWorldError("corrupt", `sqlite could not open the micro-world image (${capi.sqlite3_js_rc_str(rc) ?? rc}).`);
+    }
+    const world = new MicroWorld(sqlite3, db, soul, `:memory:/${soul}`, "memory", { sqliteMs: 0, openMs: 0 }, ids);
+    world.migrate();
+    world.memoryCount = Number(db.selectValue("SELECT count(*) FROM memories") ?? 0);
+    world.factCount = Number(db.selectValue("SELECT count(*) FROM facts") ?? 0);
     return world;
   }
 
@@ -222,7 +241,13 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
     if (this.inTransaction) return fn();
     this.inTransaction = true;
     try {
-      return this.db.transaction(fn);
+      return this.db.transaction(() => {
+        // NOTE: one moment per commit, never going back (a clock set back would make "as it was at T" ambiguous).
+        this.db.exec({ sql: "UPDATE journal_clock SET at = max(coalesce(at, 0), ?), trace = ? WHERE id = 1", bind: [this.ids.now().getTime(), this.trace] });
+        const result = fn();
+        if (++this.commitsSincePrune >= JOURNAL_PRUNE_EVERY) this.pruneJournal();
+        return result;
+      });
     } catch (error) {
       throw classifyStorageError(error);
     } finally {
@@ -493,6 +518,7 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
       return { text, source: item.source, confidence, vector: item.embedding ?? hashEmbed(text), branch: item.branch };
     });
     if (facts.length === 0) return [];
+    const parent = parseTraceparent(this.trace) ?? undefined;
     const ids = this.write(() => {
       const insertFact = this.db.prepare("INSERT INTO facts(text, embedding, source, confidence, learned_at, synced, event_id) VALUES (?, ?, ?, ?, ?, 0, ?)");
       const insertEvent = this.db.prepare("INSERT INTO outbox(id, type, envelope, created_at) VALUES (?, ?, ?, ?)");
@@ -506,6 +532,8 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
           const event = createTrustedEvent({
             type: LEARNED_EVENT_TYPE,
             source: this.soul,
+            // NOTE: a fact learned by traced work (a Lux REPORT) is a span of that trace, and so is its creation at the master.
+            trace: parent,
             subject: fact.source.slice(0, MAX_SUBJECT_LENGTH) || undefined,
             data: { ...data },
             branch: fact.branch,
@@ -600,36 +628,7 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
    */
   query(sql: string): QueryResult {
     this.assertOpen();
-    const problem = checkReadOnlySql(sql);
-    if (problem) throw new MicroWorldError("refused", problem);
-    const started = performance.now();
-    let stmt;
-    try {
-      stmt = this.db.prepare(sql);
-    } catch (error) {
-      throw new MicroWorldError("refused", error instanceof Error ? error.message.replace(/^SQLITE_\w+: /, "") : String(error));
-    }
-    try {
-      if (!stmt.pointer || this.sqlite3.capi.sqlite3_stmt_readonly(stmt.pointer) === 0) {
-        throw new MicroWorldError("refused", "Only read-only statements may run here: this one would change the database.");
-      }
-      const columns = stmt.getColumnNames();
-      const rows: Cell[][] = [];
-      let truncated = false;
-      while (stmt.step()) {
-        if (rows.length === QUERY_ROW_CAP) {
-          truncated = true;
-          break;
-        }
-        rows.push(columns.map((_, i) => toCell(stmt.get(i))));
-      }
-      return { columns, rows, truncated, ms: Math.round((performance.now() - started) * 10) / 10 };
-    } catch (error) {
-      if (error instanceof MicroWorldError) throw error;
-      throw new MicroWorldError("refused", error instanceof Error ? error.message : String(error));
-    } finally {
-      stmt.finalize();
-    }
+    return readOnlyQuery(this.sqlite3, this.db, sql);
   }
 
   /**
@@ -687,6 +686,83 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
     });
   }
 
+  // ------------------------------------------------------------ the flight recorder (microJournal.ts)
+
+  /** Prunes the journal to its bounds now (it also happens every JOURNAL_PRUNE_EVERY commits); answers how many entries went. */
+  pruneJournal(bounds: JournalBounds = JOURNAL_BOUNDS): number {
+    this.commitsSincePrune = 0;
+    return this.write(() => pruneJournal(this.db, this.ids.now().getTime(), bounds));
+  }
+
+  /** The recorded moments, newest first (at most `limit`), with each table's floor. */
+  journalHistory(limit: number): MicroWorldHistory {
+    this.assertOpen();
+    const moments = this.db
+      .selectArrays(`SELECT at, count(*), group_concat(DISTINCT tbl), max(trace) FROM journal GROUP BY at ORDER BY at DESC LIMIT ?`, [Math.max(1, limit)])
+      .map((r) => ({
+        at: Number(r[0]),
+        changes: Number(r[1]),
+        tables: toText(r[2]).split(",").filter(Boolean),
+        trace: typeof r[3] === "string" ? r[3] : null,
+      }));
+    return {
+      moments,
+      floors: journalFloors(this.db),
+      entries: Number(this.db.selectValue("SELECT count(*) FROM journal") ?? 0),
+      notRecorded: [
+        { table: "settings", why: "the saved mind: rewinding it would hand back Tiki already spent" },
+        { table: "cursors", why: "where syncing with the master stands" },
+        { table: "outbox", why: "events on their way to the master, which keeps them once sent" },
+        { table: "spend", why: "Tiki on its way to the master's ledger" },
+      ],
+    };
+  }
+
+  /** The micro-world as it was at `at`: rebuilt once per moment and kept until the micro-world changes. */
+  pastAt(at: number): PastMicroWorld {
+    this.assertOpen();
+    if (!Number.isFinite(at)) throw new MicroWorldError("refused", "Say which moment: milliseconds since 1970, as the history lists them.");
+    const head = Number(this.db.selectValue("SELECT coalesce(max(seq), 0) FROM journal") ?? 0);
+    if (this.past && this.past.at === at && this.past.head === head && this.past.world.isOpen) return this.past.world;
+    this.past?.world.close();
+    this.past = null;
+    const world = PastMicroWorld.rebuild(this.sqlite3, this.exportImage(), at);
+    this.past = { at, head, world };
+    return world;
+  }
+
+  /** The moment `at` as the scrubber shows it: each recorded table then, and what changed since. */
+  momentAt(at: number): MicroWorldMoment {
+    return this.pastAt(at).moment((table) => tableRowsById(this.db, table));
+  }
+
+  /**
+   * Makes the recorded tables what they were at `at`, in one transaction of new changes (recorded like any other, at
+   * this moment and with `trace`): nothing in the history is removed. Tables whose history does not reach back that
+   * far are refused, naming them. Answers the changes made per table.
+   */
+  restoreTo(at: number): MicroWorldRestore {
+    this.assertOpen();
+    const floors = journalFloors(this.db);
+    const short = JOURNALED_TABLE_NAMES.filter((t) => floors[t] > at);
+    if (short.length > 0)
+      throw new MicroWorldError(
+        "refused",
+        `The recorded history of ${short.join(", ")} starts after that moment (${new Date(Math.max(...short.map((t) => floors[t]))).toISOString()}), so the micro-world cannot be restored to it: pick a later moment.`,
+      );
+    const changed = this.write(() => undoAfter(this.db, at, JOURNALED_TABLE_NAMES));
+    const restoredAt = Number(this.db.selectValue("SELECT at FROM journal_clock WHERE id = 1") ?? Date.now());
+    this.factCount = Number(this.db.selectValue("SELECT count(*) FROM facts") ?? 0);
+    this.memoryCount = Number(this.db.selectValue("SELECT count(*) FROM memories") ?? 0);
+    return { at, restoredAt, changed };
+  }
+
+  /** The current rows of the recorded tables, keyed by rowid, with the columns a person reads (tests compare states with it). */
+  recordedState(): Record<string, Map<number, (string | number | null)[]>> {
+    this.assertOpen();
+    return Object.fromEntries(JOURNALED_TABLES.map((t) => [t.name, tableRowsById(this.db, t)]));
+  }
+
   /** Inserts `count` synthetic facts in one transaction (the benchmark); answers milliseconds. */
   benchInsert(count: number): number {
     const started = performance.now();
@@ -722,6 +798,8 @@ export class MicroWorld implements OutboxStore, PulledStore, SpendStore {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.past?.world.close();
+    this.past = null;
     this.db.close();
   }
 }

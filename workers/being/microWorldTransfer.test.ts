@@ -36,7 +36,8 @@ describe("moving a micro-world", () => {
       ]);
       w.remember("note", "met the ferryman");
     });
-    expect(await checkImage(image)).toEqual({ bytes: image.length, schemaVersion: MICRO_WORLD_SCHEMA_VERSION, facts: 2, memories: 1, outbox: 2 });
+    // the flight recorder travels with it: three recorded changes (two facts, a memory)
+    expect(await checkImage(image)).toEqual({ bytes: image.length, schemaVersion: MICRO_WORLD_SCHEMA_VERSION, facts: 2, memories: 1, outbox: 2, journal: 3 });
   });
 
   it("refuses an SQLite file that is not a being's micro-world, or one from a newer LuxOS", async () => {
@@ -47,6 +48,30 @@ describe("moving a micro-world", () => {
     await expect(checkImage(await plainImage("CREATE TABLE facts (x); PRAGMA user_version = 99"))).rejects.toThrow(
       `written by a newer LuxOS (schema 99, this one knows ${MICRO_WORLD_SCHEMA_VERSION})`,
     );
+  });
+
+  it("refuses a micro-world of schema 4 or later that lost its flight recorder", async () => {
+    const image = await imageOf((w) => w.learn("the tide turns at noon", "teach", 0.9));
+    const w = await MicroWorld.openImage(SOUL, image);
+    opened.push(w);
+    expect(w.journalHistory(5).entries).toBe(1);
+    const sqlite3 = await loadSqlite();
+    const db = new sqlite3.oo1.DB(":memory:", "c");
+    try {
+      const copy = sqlite3.wasm.allocFromTypedArray(image);
+      sqlite3.capi.sqlite3_deserialize(
+        db,
+        "main",
+        copy,
+        image.length,
+        image.length,
+        sqlite3.capi.SQLITE_DESERIALIZE_FREEONCLOSE | sqlite3.capi.SQLITE_DESERIALIZE_RESIZEABLE,
+      );
+      db.exec("DROP TABLE journal");
+      await expect(checkImage(sqlite3.capi.sqlite3_js_db_export(db))).rejects.toThrow("lacks its journal table");
+    } finally {
+      db.close();
+    }
   });
 
   it("refuses a damaged file in words", async () => {

@@ -6,7 +6,15 @@
 import { checkSqliteHeader, MicroWorldFileError } from "../../lib/genesis/microWorldFile";
 import type { MicroWorldSummary } from "./api";
 import { MICRO_WORLD_DIR } from "./constants";
-import { classifyStorageError, loadSqlite, MICRO_WORLD_SCHEMA_VERSION, MICRO_WORLD_TABLES, MicroWorldError } from "./microWorld";
+import {
+  classifyStorageError,
+  JOURNAL_SCHEMA_VERSION,
+  JOURNAL_TABLES,
+  loadSqlite,
+  MICRO_WORLD_SCHEMA_VERSION,
+  MICRO_WORLD_TABLES,
+  MicroWorldError,
+} from "./microWorld";
 
 const fileOf = (soul: string) => `${MICRO_WORLD_DIR}/${soul}.sqlite3`;
 
@@ -70,11 +78,19 @@ export async function checkImage(bytes: Uint8Array): Promise<MicroWorldSummary> 
       );
     if (version < 1) throw new MicroWorldFileError("The file holds an SQLite database, but not a being's micro-world (it has no LuxOS schema).");
     const tables = new Set(db.selectValues("SELECT name FROM sqlite_master WHERE type = 'table'").map(String));
-    const missing = MICRO_WORLD_TABLES.filter((t) => !tables.has(t));
+    // NOTE: a micro-world from schema 4 on carries its flight recorder; a file that lost it would rebuild no past.
+    const missing = [...MICRO_WORLD_TABLES, ...(version >= JOURNAL_SCHEMA_VERSION ? JOURNAL_TABLES : [])].filter((t) => !tables.has(t));
     if (missing.length > 0)
       throw new MicroWorldFileError(`The micro-world lacks its ${missing.join(", ")} table${missing.length > 1 ? "s" : ""}: it is not a being's micro-world.`);
     const count = (table: string) => Number(db.selectValue(`SELECT count(*) FROM ${table}`) ?? 0);
-    return { bytes: bytes.length, schemaVersion: version, facts: count("facts"), memories: count("memories"), outbox: count("outbox") };
+    return {
+      bytes: bytes.length,
+      schemaVersion: version,
+      facts: count("facts"),
+      memories: count("memories"),
+      outbox: count("outbox"),
+      journal: tables.has("journal") ? count("journal") : 0,
+    };
   } finally {
     db.close();
   }

@@ -10,12 +10,15 @@ export function HistoryTrack({
   index,
   onChange,
   label,
+  testId = "replay-scrubber",
 }: {
   /** ISO times, oldest first. */
   times: readonly string[];
   index: number;
   onChange: (index: number) => void;
   label: string;
+  /** The range input's test id (two tracks on one page need two). */
+  testId?: string;
 }) {
   const { ref, width } = useElementWidth<HTMLDivElement>(600);
   const ms = times.map((t) => Date.parse(t));
@@ -39,7 +42,7 @@ export function HistoryTrack({
         value={index}
         onChange={(e) => onChange(Number(e.target.value))}
         aria-label={label}
-        data-testid="replay-scrubber"
+        data-testid={testId}
         className="w-full accent-indigo-600"
       />
     </div>

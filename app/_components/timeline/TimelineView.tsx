@@ -13,6 +13,7 @@ import { PageHeader } from "../ui/PageHeader";
 import { Panel } from "../ui/Panel";
 import { Spinner } from "../ui/Spinner";
 import { BeingScrubber } from "./BeingScrubber";
+import { MicroWorldScrubber } from "./MicroWorldScrubber";
 import { EventStrip } from "./EventStrip";
 import { eventColour, eventSummary, shortSource } from "./eventStyle";
 import { ExportImport } from "./ExportImport";
@@ -115,6 +116,14 @@ export function TimelineView({ initial }: { initial: Partial<Record<keyof Filter
         {filter.being && (
           <Panel title="Replay this being" description="Its record at the master at every recorded version; restoring adds a new version.">
             <BeingScrubber soul={filter.being} branch={filter.branch ?? "main"} onTrace={setSelectedTrace} />
+          </Panel>
+        )}
+        {filter.being && (
+          <Panel
+            title="Replay its micro-world"
+            description="Its own SQLite file in the browser that runs it: facts, memories and world model at every recorded moment; restoring adds new changes."
+          >
+            <MicroWorldScrubber soul={filter.being} onTrace={setSelectedTrace} />
           </Panel>
         )}
         {filter.room && (

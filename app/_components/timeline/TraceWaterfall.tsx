@@ -7,6 +7,7 @@ import { useTRPC } from "../../_trpc/client";
 import { ErrorBox } from "../ui/ErrorBox";
 import { Spinner } from "../ui/Spinner";
 import { eventColour, eventSummary, shortSource } from "./eventStyle";
+import { writeAsEvent } from "./writeEvents";
 
 const ROW = 26;
 
@@ -15,7 +16,11 @@ export function TraceWaterfall({ trace }: { trace: string }) {
   const trpc = useTRPC();
   const query = useQuery(trpc.timeline.trace.queryOptions({ trace }));
   const { ref, width } = useElementWidth<HTMLDivElement>(600);
-  const spans = useMemo(() => spansOf((query.data?.items ?? []).map((i) => i.event)), [query.data]);
+  // The trace's events, and the master writes it made (each under the master call that sent its traceparent).
+  const spans = useMemo(
+    () => spansOf([...(query.data?.items ?? []).map((i) => i.event), ...(query.data?.writes ?? []).flatMap((w) => writeAsEvent(w) ?? [])]),
+    [query.data],
+  );
   // NOTE: the measured wrapper is always rendered, so its width is known by the time the spans arrive.
   return (
     <div ref={ref} className="w-full overflow-x-auto" data-testid="trace-waterfall">

@@ -37,6 +37,8 @@ export function eventSummary(event: EventEnvelope): string {
       return `${str(d["signal"])}${d["reason"] ? ` — ${str(d["reason"])}` : ""}`;
     case "knowledge.learned":
       return `learned: ${str(d["text"])}`;
+    case "master.write":
+      return `${str(d["op"])} ${str(d["target"])} (journal entry ${str(d["journal_seq"])})`;
     case "master.restore":
       return `restored ${str(d["target"])} to journal entry ${str(d["restored_from_seq"])}`;
     default: {
