@@ -142,7 +142,10 @@ describe.each(testBackends())("time travel on $name", (backend) => {
     });
     const { acks } = await store.events.push(eventsPushSchema.parse({ events: [decision, learned] }).events);
     const fact = acks[1]!.fact!.fact;
-    const [created] = await store.timeTravel.beingHistory(fact, { limit: 5 });
+    const history = await store.timeTravel.beingHistory(fact, { limit: 5 });
+    const created = history.find((h) => h.layer === "base" && h.op === "created");
+    // the learned relationship is part of the being's history too, in the same trace
+    expect(history.find((h) => h.layer === "relationship")).toMatchObject({ op: "created", relationship: { peer: teacher.soul } });
     expect(created).toMatchObject({ op: "created", trace: formatTraceparent(learned) });
     expect(parseTraceparent(created!.trace)?.traceid).toBe(decision.traceid);
   });
