@@ -127,9 +127,7 @@ function applyRelationship(relationships: Record<string, RelationshipImage>, e: 
 
 /** The state with only the relationships that touch `soul` (what a snapshot of that being keeps). */
 export function touching(state: BeingState, soul: string): BeingState {
-  const relationships = Object.fromEntries(
-    Object.entries(state.relationships).filter(([, r]) => r["source_soul"] === soul || r["target_soul"] === soul),
-  );
+  const relationships = Object.fromEntries(Object.entries(state.relationships).filter(([, r]) => r["source_soul"] === soul || r["target_soul"] === soul));
   return { ...state, relationships };
 }
 

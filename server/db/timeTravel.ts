@@ -129,7 +129,9 @@ const RELATIONSHIP_JOURNAL_COLUMNS = `'relationship' AS journal, seq::float8 AS 
  * NOTE: four ordered index walks instead of one OR, which would read every entry of the table.
  */
 const relationshipSeqs = (range: string) =>
-  ["source_soul", "target_soul", "old_source_soul", "old_target_soul"].map((col) => `SELECT seq FROM relationship_journal WHERE ${col} = $1 ${range}`).join(" UNION ");
+  ["source_soul", "target_soul", "old_source_soul", "old_target_soul"]
+    .map((col) => `SELECT seq FROM relationship_journal WHERE ${col} = $1 ${range}`)
+    .join(" UNION ");
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
@@ -167,7 +169,10 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
     const from = snap?.upto_seq ?? 0;
     const entryBound = moment.seq !== undefined ? "AND seq <= $3" : moment.at !== undefined ? "AND at <= $3::timestamptz" : "";
     const params = bound ? [soul, from, moment.seq ?? moment.at] : [soul, from];
-    const own = await driver.query<TimelineEntry>(`SELECT ${JOURNAL_COLUMNS} FROM being_journal WHERE soul = $1 AND seq > $2 ${entryBound} ORDER BY seq`, params);
+    const own = await driver.query<TimelineEntry>(
+      `SELECT ${JOURNAL_COLUMNS} FROM being_journal WHERE soul = $1 AND seq > $2 ${entryBound} ORDER BY seq`,
+      params,
+    );
     const related = await driver.query<TimelineEntry>(
       `SELECT ${RELATIONSHIP_JOURNAL_COLUMNS} FROM relationship_journal WHERE seq IN (${relationshipSeqs(`AND seq > $2 ${entryBound}`)}) ORDER BY seq`,
       params,
@@ -325,7 +330,12 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
         "SELECT to_jsonb(r) AS row FROM relationships r WHERE source_soul = $1 OR target_soul = $1 FOR UPDATE",
         [soul],
       );
-      const now = new Map(relationshipsIn({ ...EMPTY_STATE, relationships: Object.fromEntries(nowRows.map((r) => [String(r.row["id"]), r.row])) }, visible).map((r) => [String(r["id"]), r]));
+      const now = new Map(
+        relationshipsIn({ ...EMPTY_STATE, relationships: Object.fromEntries(nowRows.map((r) => [String(r.row["id"]), r.row])) }, visible).map((r) => [
+          String(r["id"]),
+          r,
+        ]),
+      );
       const past = new Map(then.map((r) => [String(r["id"]), r]));
       const same = (a: RelationshipImage, b: RelationshipImage) => {
         const { updated_at: _a, ...x } = a;
