@@ -87,21 +87,19 @@ export function applyJournal(state: BeingState, entries: readonly (JournalEntry 
   while (i < entries.length) {
     const end = transactionEnd(entries, i);
     const group = entries.slice(i, end);
-    for (const e of group) {
-      if ("journal" in e && e.journal === "relationship") continue;
-      const rows = layers[(e as JournalEntry).layer ?? "base"];
-      const b = e as JournalEntry;
+    for (const b of group) {
+      if (isRelationshipEntry(b)) continue;
+      const rows = layers[b.layer];
       if (b.op === "D") for (const branch of b.branches) delete rows[branch];
       else if (b.old_branches) for (const branch of b.old_branches) if (!b.branches.includes(branch)) delete rows[branch];
     }
-    for (const e of group) {
-      if ("journal" in e && e.journal === "relationship") {
-        applyRelationship(relationships, e);
+    for (const b of group) {
+      if (isRelationshipEntry(b)) {
+        applyRelationship(relationships, b);
         continue;
       }
-      const b = e as JournalEntry;
       if (b.op === "D" || !b.change) continue;
-      const rows = layers[b.layer ?? "base"];
+      const rows = layers[b.layer];
       if (b.op === "I" || b.old_branches) {
         for (const branch of b.branches) rows[branch] = b.change;
       } else {
@@ -114,6 +112,10 @@ export function applyJournal(state: BeingState, entries: readonly (JournalEntry 
     i = end;
   }
   return { rows: layers.base, versions: layers.version, relationships };
+}
+
+function isRelationshipEntry(e: JournalEntry | TimelineEntry): e is Extract<TimelineEntry, { journal: "relationship" }> {
+  return "journal" in e && e.journal === "relationship";
 }
 
 function applyRelationship(relationships: Record<string, RelationshipImage>, e: RelationshipEntry): void {
@@ -138,6 +140,8 @@ export function transactionEnd(entries: readonly { readonly tx: number }[], inde
   return end;
 }
 
+/** A column of an image that holds text (an id, a soul), or "" when it does not. */
+export const textOf = (value: Json | undefined): string => (typeof value === "string" ? value : "");
 const strings = (value: Json | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 
 /** How near a row's branch is in a visible set (its first tag, as server/db/versions.ts ranks rows); not visible: Infinity. */
@@ -165,7 +169,7 @@ export function relationshipsIn(state: BeingState, visible: readonly string[]): 
   for (const row of Object.values(state.relationships)) {
     const tags = strings(row["branches"]);
     if (!tags.some((t) => visible.includes(t))) continue;
-    const key = typeof row["version_of"] === "string" ? row["version_of"] : String(row["id"]);
+    const key = typeof row["version_of"] === "string" ? row["version_of"] : textOf(row["id"]);
     const r = rank(visible, tags[0]);
     const had = chosen.get(key);
     if (!had || r < had.rank) chosen.set(key, { row, rank: r });
@@ -173,7 +177,7 @@ export function relationshipsIn(state: BeingState, visible: readonly string[]): 
   return [...chosen.values()]
     .map((c) => c.row)
     .filter((row) => row["deleted"] !== true)
-    .sort((a, b) => String(a["id"]).localeCompare(String(b["id"])));
+    .sort((a, b) => textOf(a["id"]).localeCompare(textOf(b["id"])));
 }
 
 // to_jsonb writes a timestamp without time zone as 2025-01-02T03:04:05.12 (fraction trimmed); the API writes six digits and a Z.

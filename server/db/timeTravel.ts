@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { diffMergePatch, holdsNull } from "../../lib/diffMergePatch";
 import type { JsonObject } from "../../lib/jsonMergePatch";
 import { roomTypesOf } from "../../lib/rooms/roomReader";
+import { branchAttributesSchema } from "../../lib/branches/schemas";
 import { MAIN_BRANCH } from "../../lib/constants";
 import type { Being, Relationship } from "../../lib/schemas";
 import { CHECKPOINT_SETTLE_MS, SNAPSHOT_EVERY } from "../../lib/timeline/constants";
@@ -15,6 +16,7 @@ import {
   parseState,
   relationshipsIn,
   rowIn,
+  textOf,
   touching,
   transactionEnd,
   type BeingState,
@@ -181,15 +183,26 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
     return { snapshot: snap ? { upto_seq: snap.upto_seq, state: parseState(snap.state) } : null, entries };
   }
 
-  /** The branches a branch reads, nearest first; a branch id that names no branch being (an old tag) sees only itself. */
-  async function visibleOf(branch: string): Promise<readonly string[]> {
+  /**
+   * The branches a branch reads, nearest first. A branch this master holds no record of (an imported history,
+   * or an old tag) is looked up in the journal: its branch being's record says its lineage; without one it sees only itself.
+   */
+  async function visibleOf(branch: string, seen: ReadonlySet<string> = new Set()): Promise<readonly string[]> {
     if (branch === MAIN_BRANCH || !UUID.test(branch)) return [branch];
     try {
       return (await views.view(branch)).visible;
     } catch (error) {
-      if (error instanceof StoreError && error.reason === "NOT_FOUND") return [branch];
-      throw error;
+      if (!(error instanceof StoreError && error.reason === "NOT_FOUND")) throw error;
     }
+    const { state } = await stateAt(branch, {});
+    const record = state.rows[MAIN_BRANCH];
+    const lineage = branchAttributesSchema.safeParse(record?.["attributes"]);
+    if (!record || !lineage.success || seen.has(branch)) return [branch];
+    const a = lineage.data;
+    if (a.isolation === "isolated") return [branch];
+    if (a.isolation === "subscribe") return [branch, ...a.subscribe.filter((b) => b !== branch)];
+    const parent = await visibleOf(a.parent, new Set([...seen, branch]));
+    return [branch, ...parent.filter((b) => b !== branch)];
   }
 
   async function stateAt(soul: string, moment: Moment) {
@@ -331,12 +344,12 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
         [soul],
       );
       const now = new Map(
-        relationshipsIn({ ...EMPTY_STATE, relationships: Object.fromEntries(nowRows.map((r) => [String(r.row["id"]), r.row])) }, visible).map((r) => [
-          String(r["id"]),
+        relationshipsIn({ ...EMPTY_STATE, relationships: Object.fromEntries(nowRows.map((r) => [textOf(r.row["id"]), r.row])) }, visible).map((r) => [
+          textOf(r["id"]),
           r,
         ]),
       );
-      const past = new Map(then.map((r) => [String(r["id"]), r]));
+      const past = new Map(then.map((r) => [textOf(r["id"]), r]));
       const same = (a: RelationshipImage, b: RelationshipImage) => {
         const { updated_at: _a, ...x } = a;
         const { updated_at: _b, ...y } = b;
@@ -356,7 +369,7 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
         if (owns(row)) remove.push(id);
         else skipped++;
       }
-      const peers = [...new Set(write.flatMap((r) => [String(r["source_soul"]), String(r["target_soul"])]))];
+      const peers = [...new Set(write.flatMap((r) => [textOf(r["source_soul"]), textOf(r["target_soul"])]))];
       const found = new Set(
         (await tx.query<{ soul: string }>("SELECT soul::text AS soul FROM base_beings WHERE soul = ANY($1::uuid[])", [peers])).map((r) => r.soul),
       );

@@ -179,6 +179,13 @@ SELECT n.id, 'I', n.source_soul, n.target_soul, to_jsonb(n) FROM relationships n
 -- A being's snapshot now holds its base rows, its versions and the relationships touching it (lib/timeline/replayBeing.ts).
 UPDATE timeline_snapshots SET state = jsonb_build_object('rows', state, 'versions', '{}'::jsonb, 'relationships', '{}'::jsonb) WHERE kind = 'being';
 
+-- An entry brought in by timeline.import keeps the id of the CloudEvent it came as: importing the same file twice adds nothing,
+-- and exporting it again gives the same id.
+ALTER TABLE being_journal ADD COLUMN origin UUID;
+ALTER TABLE relationship_journal ADD COLUMN origin UUID;
+CREATE UNIQUE INDEX idx_being_journal_origin ON being_journal (origin) WHERE origin IS NOT NULL;
+CREATE UNIQUE INDEX idx_relationship_journal_origin ON relationship_journal (origin) WHERE origin IS NOT NULL;
+
 -- The janitor counts relationship entries towards both ends' next snapshot.
 ALTER TABLE timeline_watermarks DROP CONSTRAINT timeline_watermarks_journal_check;
 ALTER TABLE timeline_watermarks ADD CONSTRAINT timeline_watermarks_journal_check CHECK (journal IN ('being', 'room', 'relationship'));
