@@ -478,13 +478,17 @@ export function createTimeTravel(driver: SqlDriver, beings: BeingsRepo, rooms: R
         const diff = diffMergePatch(now[field], past[field]);
         if (Object.keys(diff).length > 0) patch[field] = diff;
       }
-      const being = await beings.update({
-        soul,
-        ...patch,
-        ...(branch === MAIN_BRANCH ? {} : { branch }),
-        tags: past.tags,
-        energy_level: past.energy_level,
-      } as Parameters<BeingsRepo["update"]>[0]);
+      // NOTE: a record that is already as it was is left alone: no version that changes nothing.
+      const same = Object.keys(patch).length === 0 && past.energy_level === now.energy_level && JSON.stringify(past.tags) === JSON.stringify(now.tags);
+      const being = same
+        ? now
+        : await beings.update({
+            soul,
+            ...patch,
+            ...(branch === MAIN_BRANCH ? {} : { branch }),
+            tags: past.tags,
+            energy_level: past.energy_level,
+          } as Parameters<BeingsRepo["update"]>[0]);
       return { being, restored_from: entries.at(-1)?.seq ?? snapshot?.upto_seq ?? 0, relationships };
     },
 
