@@ -94,7 +94,7 @@ test("the scrubber shows a being as a branch saw it and the relationships it had
   // created, the relationship created, the branch's version (copied, then changed), the relationship deleted
   await expect(moment).toContainText("Version 5 of 5");
   await expect(page.getByTestId("replay-change")).toContainText("relationship deleted →");
-  await expect(page.getByTestId("relationships-at")).toContainText("gone since");
+  await expect(page.getByTestId("relationships-none")).toBeVisible();
 
   // as the branch sees it now: its own version of the being
   await page.getByTestId("replay-branch").selectOption(branch.id);

@@ -133,7 +133,7 @@ export function BeingScrubber({ soul, branch, onTrace }: { soul: string; branch:
             )}
           </div>
           <div>
-            <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Then → now</h3>
+            <h3 className="mb-1 text-xs font-semibold tracking-wide text-slate-500 uppercase">Record then → now</h3>
             <DiffTable then={strip(then.data.being)} now={strip(now.data.being)} />
           </div>
           <div className="lg:col-span-2">

@@ -1,6 +1,8 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { Relationship } from "../../../lib/schemas";
+import { useTRPC } from "../../_trpc/client";
 
 type Status = "same" | "changed" | "gone since" | "new since";
 
@@ -30,7 +32,12 @@ export function RelationshipsDiff({ soul, then, now }: { soul: string; then: rea
     const status: Status = !n ? "gone since" : !t ? "new since" : content(t) === content(n) ? "same" : "changed";
     return { id, shown: (t ?? n)!, status, now: n };
   });
-  if (rows.length === 0) return <p className="text-sm text-slate-500">No relationships then or now.</p>;
+  if (rows.length === 0)
+    return (
+      <p className="text-sm text-slate-500" data-testid="relationships-none">
+        No relationships then or now.
+      </p>
+    );
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-xs" data-testid="relationships-at">
@@ -53,8 +60,8 @@ export function RelationshipsDiff({ soul, then, now }: { soul: string; then: rea
                   {peer === soul ? (
                     "itself"
                   ) : (
-                    <Link href={`/timeline?being=${peer}`} className="text-indigo-600 hover:underline">
-                      {peer.slice(0, 8)}…
+                    <Link href={`/timeline?being=${peer}`} className="text-indigo-600 hover:underline" title={peer}>
+                      <PeerName soul={peer} />
                     </Link>
                   )}
                 </td>
@@ -69,5 +76,18 @@ export function RelationshipsDiff({ soul, then, now }: { soul: string; then: rea
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A peer by name; a being that is gone now (or that the caller may not read) by the start of its soul. */
+function PeerName({ soul }: { soul: string }) {
+  const trpc = useTRPC();
+  const peer = useQuery({ ...trpc.beings.get.queryOptions({ soul }), retry: false });
+  const name = peer.data?.genesis["name"];
+  if (typeof name === "string") return <span className="font-sans">{name}</span>;
+  return (
+    <span>
+      {soul.slice(0, 8)}…{peer.isError && <span className="font-sans text-slate-400"> (gone now)</span>}
+    </span>
   );
 }
