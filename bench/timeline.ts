@@ -11,7 +11,9 @@
  *    by type, by type family, by room, by trace, by being and time range, a second page) round robin
  *    (`timeline_query_p50_ms`), against the raw `ORDER BY seq DESC LIMIT` page of the same table.
  * 3. Journal cost: the same writes with the journal on and off (`luxos.journal`), alternating batch by batch:
- *    `beings.createMany`, `knowledge.push` (facts are beings) and single `beings.update` calls.
+ *    `beings.createMany`, `knowledge.push` (facts are beings, with `learned` relationships), single `beings.update`
+ *    calls, single updates in a branch (copy-on-write versions, journaled since migration 0012) and
+ *    `relationships.createMany` (the relationship journal).
  * 4. The micro-world's flight recorder (bench/lib/microWorldJournal.ts): its cost on a being's local writes
  *    (`micro_world_journal_write_overhead_ratio`) and a rebuild over BENCH_MICRO_HISTORY recorded changes
  *    (`micro_world_rebuild_ms`). BENCH_TIMELINE_ONLY=micro_world runs this part alone and keeps the other figures
@@ -25,7 +27,8 @@ import { fileURLToPath } from "node:url";
 import { hashEmbed } from "../lib/embed";
 import { knowledgePushSchema } from "../lib/knowledge/contract";
 import { createRandom } from "../lib/random";
-import { beingCreateSchema, beingUpdateSchema } from "../lib/schemas";
+import { branchForkSchema } from "../lib/branches/schemas";
+import { beingCreateSchema, beingUpdateSchema, relationshipCreateSchema } from "../lib/schemas";
 import { SNAPSHOT_EVERY } from "../lib/timeline/constants";
 import type { MasterStore } from "../server/db/store";
 import { envNumber } from "./lib/env";
@@ -203,10 +206,13 @@ async function journalCost(store: MasterStore, cfg: Config, log: Log) {
     create_many: { on: [], off: [] },
     facts: { on: [], off: [] },
     update: { on: [], off: [] },
+    branch_update: { on: [], off: [] },
+    relationships: { on: [], off: [] },
   };
   const texts = factTexts(cfg.costBatches * 2 * 500, 77);
   const source = (await store.beings.create(beingCreateSchema.parse({ genesis: { name: "Teacher" } }))).soul;
   const targets = await store.beings.createMany(Array.from({ length: 200 }, (_, i) => beingCreateSchema.parse({ genesis: { name: `target-${i}` } })));
+  const branch = (await store.branches.fork(branchForkSchema.parse({ name: "Cost of versions" }), null)).id;
   let t = 0;
   for (let b = 0; b < cfg.costBatches * 2; b++) {
     // NOTE: on and off alternate batch by batch (on, off, off, on, …) so neither side gets the warmer cache or the later, bigger tables.
@@ -235,6 +241,22 @@ async function journalCost(store: MasterStore, cfg: Config, log: Log) {
         await store.beings.update(beingUpdateSchema.parse({ soul: targets[i]!, energy_level: rng.int(0, 99), attributes: { n: i } }));
     });
     results["update"]![side].push(200 / (updateMs / 1000));
+    // The first write of a being in the branch copies it (an insert), later ones change the version (an update).
+    const [, branchMs] = await timed(async () => {
+      for (let i = 0; i < 200; i++)
+        await store.beings.update(beingUpdateSchema.parse({ soul: targets[i]!, branch, energy_level: rng.int(0, 99), attributes: { n: i } }));
+    });
+    results["branch_update"]![side].push(200 / (branchMs / 1000));
+    const edges = Array.from({ length: 2_000 }, () =>
+      relationshipCreateSchema.parse({
+        source_soul: rng.pick(targets),
+        target_soul: rng.pick(targets),
+        tags: [rng.pick(["knows", "likes"])],
+        energy_level: rng.int(0, 9),
+      }),
+    );
+    const [, relMs] = await timed(() => store.relationships.createMany(edges));
+    results["relationships"]![side].push(edges.length / (relMs / 1000));
   }
   await journal(store, true);
   const metrics: Record<string, number> = {};

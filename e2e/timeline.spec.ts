@@ -80,3 +80,40 @@ test("a room scrubs back to an earlier board, and its retention policy is set an
   await expect(retention).toContainText("Keeps 30 days hot");
   await page.screenshot({ path: test.info().outputPath("timeline-room.png"), fullPage: true });
 });
+
+test("the scrubber shows a being as a branch saw it and the relationships it had, and restore brings a deleted one back", async ({ page, api, unique }) => {
+  const being = await api.beings.create.mutate({ genesis: { name: unique("Wanderer") }, energy_level: 5 });
+  const peer = await api.beings.create.mutate({ genesis: { name: unique("Friend") } });
+  const rel = await api.relationships.create.mutate({ source_soul: being.soul, target_soul: peer.soul, tags: ["knows"], energy_level: 3 });
+  const branch = await api.branches.fork.mutate({ name: unique("What if") });
+  await api.beings.update.mutate({ soul: being.soul, branch: branch.id, energy_level: 77 });
+  await api.relationships.delete.mutate({ id: rel.id });
+
+  await page.goto(`/timeline?being=${being.soul}`);
+  const moment = page.getByTestId("replay-moment");
+  // created, the relationship created, the branch's version (copied, then changed), the relationship deleted
+  await expect(moment).toContainText("Version 5 of 5");
+  await expect(page.getByTestId("replay-change")).toContainText("relationship deleted →");
+  await expect(page.getByTestId("relationships-none")).toBeVisible();
+
+  // as the branch sees it now: its own version of the being
+  await page.getByTestId("replay-branch").selectOption(branch.id);
+  await expect(page.getByTestId("replay-record")).toContainText('"energy_level": 77');
+  await page.getByTestId("replay-branch").selectOption("main");
+  await expect(page.getByTestId("replay-record")).toContainText('"energy_level": 5');
+
+  // back to when the relationship was made: it was there, and is gone now
+  await page.getByTestId("replay-scrubber").fill("1");
+  await expect(moment).toContainText("Version 2 of 5");
+  await expect(page.getByTestId("replay-change")).toContainText("relationship created →");
+  const row = page.getByTestId("relationship-row");
+  await expect(row).toHaveAttribute("data-status", "gone since");
+  await expect(row).toContainText("knows");
+  await page.screenshot({ path: test.info().outputPath("timeline-relationships.png"), fullPage: true });
+
+  await page.getByTestId("restore-being").click();
+  await expect(page.getByTestId("restore-done")).toContainText("1 back");
+  expect((await api.relationships.get.query({ id: rel.id })).tags).toEqual(["knows"]);
+  // the history keeps the deletion; the restore is one more change
+  await expect(moment).toContainText("of 6");
+});

@@ -85,6 +85,8 @@ export const restoreBeingSchema = z.strictObject({
   branch: z.string().min(1).max(MAX_TAG_LENGTH).default("main"),
   /** The moment to go back to; restoring to now changes nothing. */
   moment: momentSchema.refine((m) => m.seq !== undefined || m.at !== undefined, "say which moment to restore: seq or at"),
+  /** Also bring back the relationships touching the being as they were (refused when a peer being no longer exists). */
+  relationships: z.boolean().default(true),
 });
 export const restoreRoomSchema = z.strictObject({
   room: soulSchema,
@@ -99,6 +101,8 @@ export const timelineExportSchema = timelineFilterSchema.extend({
   format: exportFormatSchema.default("cloudevents"),
   after: seqSchema.default(0),
   limit: z.number().int().min(1).max(MAX_EXPORT_PAGE).default(MAX_EXPORT_PAGE),
+  /** Export the master's journal of beings (rows and branch versions) and relationships instead of the event log; `after` is then a journal seq. */
+  journal: z.boolean().default(false),
 });
 export type TimelineExport = z.infer<typeof timelineExportSchema>;
 

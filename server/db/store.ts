@@ -86,7 +86,7 @@ export async function createStore(plain: SqlDriver, options: StoreOptions = {}):
     genesis: createGenesisRepo(driver),
     identity: createIdentityRepo(driver),
     timeline: createTimelineRepo(driver, events),
-    timeTravel: createTimeTravel(driver, beings, rooms),
+    timeTravel: createTimeTravel(driver, beings, rooms, views),
     retention: createRetention(driver),
     maintain: () => maintenance.flush(),
     sql: driver,

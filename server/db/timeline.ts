@@ -8,7 +8,9 @@ import { toOtlpTraces, type OtlpTraces } from "../../lib/timeline/otlp";
 import type { SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
 import type { EventsRepo } from "./events";
+import { exportJournal, importJournal } from "./journalExport";
 import { Where } from "./sql";
+import { JOURNAL_EVENT_TYPE } from "../../lib/timeline/journalEvents";
 
 /** One event of the master's log with its place in the global order. */
 export interface TimelineEvent {
@@ -32,7 +34,10 @@ export interface TimelineExportPage {
 }
 
 export interface TimelineImportResult {
+  /** Events and journal entries this master did not hold yet. */
   readonly imported: number;
+  /** Of those, entries of the master's journal of beings and relationships (master.journal). */
+  readonly journal_entries: number;
   /** Events this master held already (same id): left as they were. */
   readonly already_logged: number;
   readonly problems: { line: number; message: string }[];
@@ -48,8 +53,12 @@ export interface TimelineRepo {
   trace(traceid: string): Promise<TimelineEvent[]>;
   /** The highest seq in the log (0 when empty): where a live tail starts. */
   head(): Promise<number>;
-  export(filter: TimelineFilter, page: { format: ExportFormat; after: number; limit: number }): Promise<TimelineExportPage>;
-  /** Appends an exported log (CloudEvents NDJSON) in its order; events already here are skipped. Nothing is stored when a line is bad. */
+  /** A page of the log, or with `journal` of the master's journal of beings and relationships (`after` is then a journal seq). */
+  export(filter: TimelineFilter, page: { format: ExportFormat; after: number; limit: number; journal?: boolean }): Promise<TimelineExportPage>;
+  /**
+   * Appends an exported log (CloudEvents NDJSON) in its order; events already here are skipped. Nothing is stored when a line is bad.
+   * master.journal events go back into the journals, so time travel works on the imported beings.
+   */
   import(ndjson: string): Promise<TimelineImportResult>;
 }
 
@@ -130,7 +139,11 @@ export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): Timeline
       return row?.seq ?? 0;
     },
 
-    async export(filter, { format, after, limit }) {
+    async export(filter, { format, after, limit, journal }) {
+      if (journal) {
+        const { events: list, next_after } = await exportJournal(q, filter, after, limit);
+        return { format, body: format === "otlp" ? toOtlpTraces(list) : toCloudEventsNdjson(list), count: list.length, next_after };
+      }
       const rows = await page(filter, "asc", after, limit + 1);
       const items = rows.slice(0, limit);
       const list = items.map((r) => r.event);
@@ -144,13 +157,20 @@ export function createTimelineRepo(q: SqlExecutor, events: EventsRepo): Timeline
 
     async import(ndjson) {
       const { events: parsed, problems } = parseCloudEventsNdjson(ndjson);
-      if (problems.length > 0) return { imported: 0, already_logged: 0, problems: problems.slice(0, 20) };
+      if (problems.length > 0) return { imported: 0, journal_entries: 0, already_logged: 0, problems: problems.slice(0, 20) };
       if (parsed.length === 0) throw new StoreError("INVALID", "The file holds no events: export one with timeline.export (format cloudevents).");
-      const [before] = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE id = ANY($1::uuid[])", [parsed.map((e) => e.id)]);
+      const logged = parsed.filter((e) => e.type !== JOURNAL_EVENT_TYPE);
+      const journal = parsed.filter((e) => e.type === JOURNAL_EVENT_TYPE);
+      const [before] = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE id = ANY($1::uuid[])", [logged.map((e) => e.id)]);
+      const { imported: entries, problems: bad } = await importJournal(q, journal);
+      if (bad.length > 0) {
+        const line = (index: number) => parsed.indexOf(journal[index]!) + 1;
+        return { imported: 0, journal_entries: 0, already_logged: 0, problems: bad.slice(0, 20).map((p) => ({ line: line(p.index), message: p.message })) };
+      }
       // NOTE: batches go in one after another, so the imported events keep the exported order in this log's seq.
-      for (let i = 0; i < parsed.length; i += MAX_EVENTS_PER_PUSH) await events.push(parsed.slice(i, i + MAX_EVENTS_PER_PUSH));
-      const already = before?.n ?? 0;
-      return { imported: parsed.length - already, already_logged: already, problems: [] };
+      for (let i = 0; i < logged.length; i += MAX_EVENTS_PER_PUSH) await events.push(logged.slice(i, i + MAX_EVENTS_PER_PUSH));
+      const already = (before?.n ?? 0) + journal.length - entries;
+      return { imported: parsed.length - already, journal_entries: entries, already_logged: already, problems: [] };
     },
   };
 }

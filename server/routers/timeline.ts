@@ -23,8 +23,8 @@ import type { AccessCheck } from "../auth/accessCheck";
 import { createTRPCRouter, publicProcedure, type Context } from "../trpc";
 
 /** The filter part of a paged input. */
-const pick = <T extends { before?: unknown; after?: unknown; limit?: unknown; wait_ms?: unknown; format?: unknown }>(input: T) => {
-  const { before: _before, after: _after, limit: _limit, wait_ms: _wait, format: _format, ...filter } = input;
+const pick = <T extends { before?: unknown; after?: unknown; limit?: unknown; wait_ms?: unknown; format?: unknown; journal?: unknown }>(input: T) => {
+  const { before: _before, after: _after, limit: _limit, wait_ms: _wait, format: _format, journal: _journal, ...filter } = input;
   return filter;
 };
 
@@ -125,13 +125,18 @@ export const timelineRouter = createTRPCRouter({
     .meta({ access: { kind: "being", action: "edit", field: "soul" } })
     .input(restoreBeingSchema)
     .mutation(async ({ ctx, input }) => {
-      const result = await ctx.store.timeTravel.restoreBeing(input.soul, input.branch, input.moment);
+      const result = await ctx.store.timeTravel.restoreBeing(input.soul, input.branch, input.moment, { relationships: input.relationships });
       const event = createEvent({
         type: "master.restore",
         source: "master",
         subject: input.soul,
         branch: input.branch,
-        data: { target: `being:${input.soul}`, restored_from_seq: result.restored_from, ...(input.moment.at ? { moment: input.moment.at } : {}) },
+        data: {
+          target: `being:${input.soul}`,
+          restored_from_seq: result.restored_from,
+          ...(input.moment.at ? { moment: input.moment.at } : {}),
+          ...(result.relationships ? { relationships: { ...result.relationships } } : {}),
+        },
       });
       const { acks } = await ctx.store.events.push([event]);
       return { ...result, event: { id: event.id, seq: acks[0]?.seq ?? null } };
@@ -172,7 +177,7 @@ export const timelineRouter = createTRPCRouter({
     .input(timelineExportSchema)
     .query(async ({ ctx, input }) => {
       await requireScope(ctx.access, input);
-      return ctx.store.timeline.export(pick(input), { format: input.format, after: input.after, limit: input.limit });
+      return ctx.store.timeline.export(pick(input), { format: input.format, after: input.after, limit: input.limit, journal: input.journal });
     }),
 
   /** Appends an exported log (CloudEvents NDJSON) in its order; events already logged are skipped. A bad line stores nothing. */

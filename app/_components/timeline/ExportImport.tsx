@@ -32,7 +32,7 @@ function parts(text: string): string[] {
   return out;
 }
 
-/** Download the (filtered) log as CloudEvents NDJSON or OTLP/JSON traces; import an exported log. */
+/** Download the (filtered) log and the journal as CloudEvents NDJSON or OTLP/JSON traces; import an exported file. */
 export function ExportImport({ filter }: { filter: TimelineFilter }) {
   const client = useTRPCClient();
   const trpc = useTRPC();
@@ -45,21 +45,25 @@ export function ExportImport({ filter }: { filter: TimelineFilter }) {
     setBusy(true);
     setStatus("Exporting…");
     try {
-      let after = 0;
       let ndjson = "";
       const traces: OtlpTraces = { resourceSpans: [] };
-      let count = 0;
-      for (;;) {
-        const page = await client.timeline.export.query({ ...filter, format, after });
-        count += page.count;
-        if (typeof page.body === "string") ndjson += page.body;
-        else traces.resourceSpans.push(...page.body.resourceSpans);
-        if (page.next_after === null) break;
-        after = page.next_after;
+      const count = { events: 0, journal: 0 };
+      // The log, then the master's journal of beings and relationships (which filters by being, trace and time only).
+      const journalToo = !filter.room && !filter.branch && !filter.type;
+      for (const journal of journalToo ? [false, true] : [false]) {
+        let after = 0;
+        for (;;) {
+          const page = await client.timeline.export.query({ ...filter, format, after, journal });
+          count[journal ? "journal" : "events"] += page.count;
+          if (typeof page.body === "string") ndjson += page.body;
+          else traces.resourceSpans.push(...page.body.resourceSpans);
+          if (page.next_after === null) break;
+          after = page.next_after;
+        }
       }
       if (format === "otlp") download("luxos-traces.otlp.json", JSON.stringify(traces), "application/json");
       else download("luxos-timeline.ndjson", ndjson, "application/x-ndjson");
-      setStatus(`Exported ${count} events.`);
+      setStatus(`Exported ${count.events} events${journalToo ? ` and ${count.journal} journal entries` : ""}.`);
     } catch (error) {
       setStatus(`Export failed: ${errorMessage(error)}`);
     } finally {
@@ -75,6 +79,7 @@ export function ExportImport({ filter }: { filter: TimelineFilter }) {
     setStatus(`Importing ${chosen.name}…`);
     try {
       let imported = 0;
+      let journal = 0;
       let already = 0;
       for (const part of parts(await chosen.text())) {
         const result = await client.timeline.import.mutate({ ndjson: part });
@@ -83,9 +88,10 @@ export function ExportImport({ filter }: { filter: TimelineFilter }) {
           return;
         }
         imported += result.imported;
+        journal += result.journal_entries;
         already += result.already_logged;
       }
-      setStatus(`Imported ${imported} events${already ? `; ${already} were here already` : ""}.`);
+      setStatus(`Imported ${imported - journal} events${journal ? ` and ${journal} journal entries` : ""}${already ? `; ${already} were here already` : ""}.`);
       void queryClient.invalidateQueries({ queryKey: trpc.timeline.pathKey() });
     } catch (error) {
       setStatus(`Import failed: ${errorMessage(error)}`);

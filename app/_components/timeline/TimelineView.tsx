@@ -114,7 +114,10 @@ export function TimelineView({ initial }: { initial: Partial<Record<keyof Filter
         </Panel>
 
         {filter.being && (
-          <Panel title="Replay this being" description="Its record at the master at every recorded version; restoring adds a new version.">
+          <Panel
+            title="Replay this being"
+            description="Its record, its versions in branches and its relationships at every recorded change; restoring adds a new version."
+          >
             <BeingScrubber soul={filter.being} branch={filter.branch ?? "main"} onTrace={setSelectedTrace} />
           </Panel>
         )}
