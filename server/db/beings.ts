@@ -318,24 +318,22 @@ async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList):
   // of the (soul, branches) index. NOTE: OFFSET 0 keeps it a per-row probe: pulled up into an anti-join, the
   // planner (which rarely has fresh statistics for the small versions table) scanned every version per row.
   const shown = (alias: string) =>
-    `(${rank(alias)} = 1 OR NOT EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND w.branches && ${v} AND ${rank("w")} < ${rank(alias)} OFFSET 0))`;
-  // NOTE: the base side is main's page plan with the probe added as the last filter, so only rows that pass
-  // every other filter are probed: the created_at index for a broad filter; for a containment filter the
-  // matches fenced off by a GIN lookup (with their sort keys, as main's), sorted, then probed in that order
-  // until the page is full (OFFSET 0 keeps the probe above the sort; below it, every match was probed).
-  // Each side projects its columns for its own page only (at most `limit` rows); the two are then merged.
+    `(${rank(alias)} = 1 OR NOT EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND array_position(${v}, w.branches[1]) < ${rank(alias)} OFFSET 0))`;
+  // The versions a branch sees are few: filtered with their own indexes, top-N sorted. Each side projects its
+  // columns for its own page only (at most `limit` rows); the two pages are then merged.
   const versionSide = `SELECT ${BEING_COLUMNS}, x.created_at AS k_created, x.soul AS k_soul FROM being_versions x
      WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND ${shown("x")}
      ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit}`;
-  const baseSide = containment
-    ? `SELECT ${BEING_COLUMNS}, k.k_created, k.k_soul FROM (
-         SELECT m.soul AS k_soul, m.created_at AS k_created
-         FROM (SELECT soul, created_at, branches FROM matches ORDER BY created_at DESC, soul DESC OFFSET 0) m
-         WHERE ${shown("m")} LIMIT ${limit}
-       ) k JOIN base_beings ON soul = k.k_soul`
-    : `SELECT ${BEING_COLUMNS}, b.created_at AS k_created, b.soul AS k_soul FROM base_beings b
-       WHERE ${where.conditions} AND b.branches && ${v} AND ${shown("b")}
-       ORDER BY b.created_at DESC, b.soul DESC LIMIT ${limit}`;
+  // NOTE: main's keys come first, in main's order (the created_at index newest first, or the fenced-off matches
+  // sorted); the probe filters them above that order (OFFSET 0 keeps it out of the scan, where it probed every
+  // match of a rare tag's GIN lookup) until the page is full. The level with the probe has no ORDER BY of its own,
+  // so the planner plans the keys for the first rows only, as main's LIMIT does.
+  const baseSide = `SELECT ${BEING_COLUMNS}, k.k_created, k.k_soul FROM (
+       SELECT m.soul AS k_soul, m.created_at AS k_created FROM (
+         SELECT soul, created_at, branches FROM ${containment ? "matches" : `base_beings WHERE ${where.conditions} AND branches && ${v}`}
+         ORDER BY created_at DESC, soul DESC OFFSET 0
+       ) m WHERE ${shown("m")} LIMIT ${limit}
+     ) k JOIN base_beings ON soul = k.k_soul`;
   const rows = await q.query<BeingRow>(
     `${containment ? `WITH matches AS MATERIALIZED (SELECT soul, created_at, branches FROM base_beings WHERE ${where.conditions} AND branches && ${v})` : ""}
      SELECT ${BEING_COLUMN_NAMES} FROM ((${versionSide}) UNION ALL (${baseSide})) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}`,
