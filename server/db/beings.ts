@@ -251,6 +251,13 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, vi
   }
 }
 
+/**
+ * The stored columns BEING_COLUMNS is computed from, with `embedding` standing in as true or null (BEING_COLUMNS
+ * asks only whether there is one): a page's candidates are sorted without carrying 384 floats each.
+ */
+const RAW_BEING_COLUMNS =
+  "soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, nullif(embedding IS NOT NULL, false) AS embedding, created_at, updated_at";
+
 /** The filters of a list, on the columns base_beings and being_versions share. */
 function listFilters(input: BeingList): { where: Where; containment: boolean } {
   const where = new Where();
@@ -328,12 +335,14 @@ async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList):
   // sorted); the probe filters them above that order (OFFSET 0 keeps it out of the scan, where it probed every
   // match of a rare tag's GIN lookup) until the page is full. The level with the probe has no ORDER BY of its own,
   // so the planner plans the keys for the first rows only, as main's LIMIT does.
-  const baseSide = `SELECT ${BEING_COLUMNS}, k.k_created, k.k_soul FROM (
-       SELECT m.soul AS k_soul, m.created_at AS k_created FROM (
-         SELECT soul, created_at, branches FROM ${containment ? "matches" : `base_beings WHERE ${where.conditions} AND branches && ${v}`}
-         ORDER BY created_at DESC, soul DESC OFFSET 0
-       ) m WHERE ${shown("m")} LIMIT ${limit}
-     ) k JOIN base_beings ON soul = k.k_soul`;
+  const baseSide = containment
+    ? `SELECT ${BEING_COLUMNS}, k.k_created, k.k_soul FROM (
+         SELECT m.soul AS k_soul, m.created_at AS k_created FROM (SELECT soul, created_at, branches FROM matches ORDER BY created_at DESC, soul DESC OFFSET 0) m
+         WHERE ${shown("m")} LIMIT ${limit}
+       ) k JOIN base_beings ON soul = k.k_soul`
+    : `SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM (
+         SELECT ${RAW_BEING_COLUMNS} FROM base_beings WHERE ${where.conditions} AND branches && ${v} ORDER BY created_at DESC, soul DESC OFFSET 0
+       ) m WHERE ${shown("m")} LIMIT ${limit}`;
   const rows = await q.query<BeingRow>(
     `${containment ? `WITH matches AS MATERIALIZED (SELECT soul, created_at, branches FROM base_beings WHERE ${where.conditions} AND branches && ${v})` : ""}
      SELECT ${BEING_COLUMN_NAMES} FROM ((${versionSide}) UNION ALL (${baseSide})) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}`,

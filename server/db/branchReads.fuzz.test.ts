@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { branchForkSchema } from "../../lib/branches/schemas";
+import { EMBEDDING_DIMENSIONS } from "../../lib/constants";
 import { isCoreSoul } from "../../lib/coreBeings";
 import { createRandom, type Random } from "../../lib/random";
 import { beingCreateSchema, beingListSchema, beingUpdateSchema, type Being, type BeingListInput } from "../../lib/schemas";
@@ -84,6 +85,23 @@ describe.each(testBackends())("filtered branch reads on $name (seeded)", (backen
     expect(new Set(keys).size).toBe(keys.length);
     return items.filter((b) => !isCoreSoul(b.soul) && !b.tags.includes("branch"));
   }
+
+  it("shows the same beings in a branch as in main, embedding flag included, until the branch changes them", async () => {
+    const embedding = Array.from({ length: EMBEDDING_DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0));
+    const withVector = await store.beings.create(beingCreateSchema.parse({ genesis: { name: "vec" }, tags: ["red"], embedding }));
+    const without = await store.beings.create(beingCreateSchema.parse({ genesis: { name: "plain" }, tags: ["red"] }));
+    const { id } = await store.branches.fork(branchForkSchema.parse({ name: "look" }), null);
+    const page = (branch: string) => store.beings.list(beingListSchema.parse({ branch, tags_all: ["red"] }));
+    expect((await page(id)).items).toEqual((await page("main")).items);
+    expect((await page(id)).items.map((b) => [b.genesis["name"], b.has_embedding])).toEqual([
+      ["plain", false],
+      ["vec", true],
+    ]);
+    await store.beings.update(beingUpdateSchema.parse({ soul: without.soul, branch: id, attributes: { changed: true } }));
+    const changed = (await page(id)).items.find((b) => b.soul === without.soul);
+    expect(changed?.attributes).toEqual({ changed: true });
+    expect((await page(id)).items.find((b) => b.soul === withVector.soul)).toEqual((await page("main")).items.find((b) => b.soul === withVector.soul));
+  });
 
   it.each(SEEDS)("seed %i: every filtered page of main, a branch and its child equals the oracle", async (seed) => {
     const random = createRandom(seed);
