@@ -59,15 +59,16 @@ export function fieldOf(input: unknown, field: string): string | undefined {
 
 /**
  * The branches a raw input names: its own `branch`, and the `branch` of each object one level down
- * (`scope.branch`, `facts[].branch`, `beings[].branch`, `entries[].branch`), lower-cased, without repeats.
+ * (`scope.branch`, `facts[].branch`, `beings[].branch`, `entries[].branch`), as sent, without repeats.
  * Generic on purpose, so a new procedure that takes a branch is covered without a rule of its own.
+ * NOTE: not trimmed or lower-cased: only exactly "main" needs no check (a label " Main" must not pass as main).
  */
 export function branchesNamed(input: unknown): string[] {
   const found = new Set<string>();
   const take = (value: unknown) => {
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       const branch = (value as Record<string, unknown>)["branch"];
-      if (typeof branch === "string") found.add(branch.trim().toLowerCase());
+      if (typeof branch === "string") found.add(branch);
     }
   };
   take(input);
@@ -104,8 +105,10 @@ export function createAccessCheck(store: MasterStore, principal: Principal): Acc
   }
 
   /** The facts about one branch a write names (a branch being, an unknown soul, or a label that is no soul). */
-  async function branchFacts(id: string): Promise<BranchFacts> {
-    if (!soulSchema.safeParse(id).success) return { id, name: id, being: null, ownerName: null, label: true };
+  async function branchFacts(named: string): Promise<BranchFacts> {
+    const parsed = soulSchema.safeParse(named.trim());
+    if (!parsed.success) return { id: named, name: named, being: null, ownerName: null, label: true };
+    const id: string = parsed.data;
     let branch;
     try {
       branch = await store.branches.get(id);
