@@ -331,10 +331,11 @@ async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList):
   const versionSide = `SELECT ${BEING_COLUMNS}, x.created_at AS k_created, x.soul AS k_soul FROM being_versions x
      WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND ${shown("x")}
      ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit}`;
-  // NOTE: main's keys come first, in main's order (the created_at index newest first, or the fenced-off matches
+  // NOTE: main's rows come first, in main's order (the created_at index newest first, or the fenced-off matches
   // sorted); the probe filters them above that order (OFFSET 0 keeps it out of the scan, where it probed every
   // match of a rare tag's GIN lookup) until the page is full. The level with the probe has no ORDER BY of its own,
-  // so the planner plans the keys for the first rows only, as main's LIMIT does.
+  // so the planner plans the inner read for the first rows only, as main's LIMIT does. A broad filter reads each
+  // candidate's stored columns in that one pass; a containment filter's matches hold keys only and are fetched by key.
   const baseSide = containment
     ? `SELECT ${BEING_COLUMNS}, k.k_created, k.k_soul FROM (
          SELECT m.soul AS k_soul, m.created_at AS k_created FROM (SELECT soul, created_at, branches FROM matches ORDER BY created_at DESC, soul DESC OFFSET 0) m
