@@ -84,6 +84,8 @@ export interface LedgerRow {
 export interface TaskBudget {
   task: string;
   branch: string;
+  /** The person who set the budget first, the only one (with the server's owner) who may change it; null: the server's owner's. */
+  owner: string | null;
   budget: number;
   spent: number;
   remaining: number;

@@ -147,13 +147,15 @@ const readableErrors = t.middleware(async ({ next }) => {
 /**
  * Authorization in one place: every procedure's `.meta({ access })` rule is checked here, against
  * the raw input, before the input is parsed or the procedure runs. A procedure without a rule is
- * refused. Procedures get `ctx.access` to scope lists and search to what the caller may read.
+ * refused. A mutation that names a branch other than main (`branch`, or `branch` one level down)
+ * also needs the right to write in it: only the branch's owner writes in a branch.
+ * Procedures get `ctx.access` to scope lists and search to what the caller may read.
  */
-const authorize = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+const authorize = t.middleware(async ({ ctx, meta, path, type, getRawInput, next }) => {
   const access = createAccessCheck(ctx.store, ctx.auth.principal);
   if (!meta?.access)
     throw new TRPCError({ code: "FORBIDDEN", message: `Procedure ${path} declares no access rule, so nobody may call it (add .meta({ access }) to it).` });
-  await access.enforce(meta.access, await getRawInput());
+  await access.enforce(meta.access, await getRawInput(), type);
   return next({ ctx: { access } });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ROOM_ROLES, type BeingAction, type RoomRole } from "./access";
-import { decideBeing, decideRoom, decideSimple, roleAtLeast, socketRole, type Principal } from "./policy";
+import { decideBeing, decideBranchWrite, decideBudget, decideRoom, decideSimple, roleAtLeast, socketRole, type BranchFacts, type Principal } from "./policy";
 
 const anon: Principal = { kind: "anonymous" };
 const ada: Principal = { kind: "person", soul: "ada", name: "Ada", serverOwner: false };
@@ -67,5 +67,64 @@ describe("the access policy", () => {
     expect([null, "viewer", "editor", "owner"].map((r) => socketRole(ada, r as RoomRole | null))).toEqual([null, "viewer", "editor", "editor"]);
     expect(socketRole(anon, "owner")).toBeNull();
     expect(socketRole(boss, null)).toBe("editor");
+  });
+
+  describe("writes in a branch", () => {
+    const branch = (holder: { person: string | null; room: string | null } | null, roomRole: RoomRole | null = null): BranchFacts => ({
+      id: "b-1",
+      name: "Bolder",
+      being: { soul: "b-1", holder, core: false, roomRole },
+      ownerName: holder?.person === "cy" ? "Cy" : null,
+      label: false,
+    });
+
+    it("lets only who may edit the branch being write in it: its forker, its room's editors, the server's owner", () => {
+      expect(decideBranchWrite(ada, branch({ person: "ada", room: null })).ok).toBe(true);
+      expect(decideBranchWrite(ada, branch({ person: "cy", room: null })).ok).toBe(false);
+      expect(decideBranchWrite(boss, branch({ person: "cy", room: null })).ok).toBe(true);
+      expect(decideBranchWrite(ada, branch({ person: "cy", room: "r1" }, "editor")).ok).toBe(true);
+      expect(decideBranchWrite(ada, branch({ person: "cy", room: "r1" }, "viewer")).ok).toBe(false);
+      expect(decideBranchWrite(anon, branch({ person: "ada", room: null }))).toMatchObject({ code: "UNAUTHORIZED" });
+    });
+
+    it("tells a refused writer whose branch it is and to fork their own", () => {
+      expect(decideBranchWrite(ada, branch({ person: "cy", room: null }))).toMatchObject({
+        code: "FORBIDDEN",
+        message:
+          'Branch "Bolder" belongs to Cy: only they write in it. Fork your own branch from it (branches.fork with parent b-1) and write there, or write in main.',
+      });
+    });
+
+    it("refuses a name no branch being could own, and leaves an unknown branch to the store's not-found", () => {
+      expect(decideBranchWrite(ada, { id: "what-if", name: "what-if", being: null, ownerName: null, label: true })).toMatchObject({
+        code: "FORBIDDEN",
+        message: expect.stringMatching(/"what-if" is not a branch/),
+      });
+      expect(decideBranchWrite(boss, { id: "what-if", name: "what-if", being: null, ownerName: null, label: true }).ok).toBe(true);
+      expect(decideBranchWrite(ada, { id: "b-2", name: "b-2", being: null, ownerName: null, label: false }).ok).toBe(true);
+    });
+  });
+
+  describe("Tiki budgets", () => {
+    const budget = { task: "t1", owner: "cy", ownerName: "Cy", readsSpend: false };
+
+    it("lets only who set a budget first change it, and the server's owner", () => {
+      expect(decideBudget(ada, "change", { ...budget, owner: "ada" }).ok).toBe(true);
+      expect(decideBudget(boss, "change", budget).ok).toBe(true);
+      expect(decideBudget(ada, "change", { ...budget, readsSpend: true }).ok).toBe(false);
+      expect(decideBudget(ada, "change", { ...budget, owner: null, ownerName: null })).toMatchObject({
+        message: expect.stringMatching(/belongs to the server's owner, who set it first/),
+      });
+      expect(decideBudget(anon, "read", budget)).toMatchObject({ code: "UNAUTHORIZED" });
+    });
+
+    it("shows a budget to its owner and to whoever may read a being that spent under it", () => {
+      expect(decideBudget(ada, "read", budget)).toMatchObject({
+        code: "FORBIDDEN",
+        message: 'The budget of task "t1" belongs to Cy: only they, and whoever may read a being that spent under it, may see it.',
+      });
+      expect(decideBudget(ada, "read", { ...budget, readsSpend: true }).ok).toBe(true);
+      expect(decideBudget(ada, "read", { ...budget, owner: "ada" }).ok).toBe(true);
+    });
   });
 });

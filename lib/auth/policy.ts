@@ -62,6 +62,67 @@ export function decideBeing(who: Principal, action: BeingAction, facts: BeingFac
   return forbidden(`Being ${facts.soul} is not yours: only ${holder?.person ? "the person it belongs to" : "the server's owner"} may ${action} it.`);
 }
 
+/**
+ * What the policy needs to know about the branch a write names. `being` is null when no branch
+ * being has that id (the store then answers that the branch does not exist); `label` is set when
+ * the name is not a soul at all, so no branch being could ever own it.
+ */
+export interface BranchFacts {
+  readonly id: string;
+  readonly name: string;
+  /** The branch being's facts (its holder is the person who forked it). */
+  readonly being: BeingFacts | null;
+  /** The name of the person the branch belongs to, for the refusal's sentence. */
+  readonly ownerName: string | null;
+  readonly label: boolean;
+}
+
+/**
+ * May `who` write in a branch other than main? Only who may edit the branch being itself: the
+ * person who forked it (or its room's editors, when it belongs to a room), and the server's owner.
+ * Everyone else forks a branch of their own from it; reading a branch is not restricted here.
+ */
+export function decideBranchWrite(who: Principal, branch: BranchFacts): Decision {
+  if (who.kind === "anonymous") return SIGN_IN;
+  if (who.serverOwner) return ALLOWED;
+  if (branch.label) {
+    return forbidden(`"${branch.id}" is not a branch: write in "main", or in a branch of yours named by the soul branches.fork answered.`);
+  }
+  if (branch.being === null) return ALLOWED;
+  if (decideBeing(who, "edit", branch.being).ok) return ALLOWED;
+  const owner = branch.ownerName ?? (branch.being.holder?.room ? "the editors of its room" : "the server's owner");
+  return forbidden(
+    `Branch "${branch.name}" belongs to ${owner}: only they write in it. Fork your own branch from it (branches.fork with parent ${branch.id}) and write there, or write in main.`,
+  );
+}
+
+/** What the policy needs to know about one task's Tiki budget. */
+export interface BudgetFacts {
+  readonly task: string;
+  /** Who set it first; null: the server's owner (set by the master, or before owners were recorded). */
+  readonly owner: string | null;
+  readonly ownerName: string | null;
+  /** Whether the caller may read a being whose spend the ledger holds under the task (they see that spend anyway). */
+  readsSpend: boolean;
+}
+
+/**
+ * May `who` read or change a task's budget? Changing is for the person who set it first and the
+ * server's owner; reading also for whoever may read a being that spent under the task.
+ */
+export function decideBudget(who: Principal, action: "read" | "change", budget: BudgetFacts): Decision {
+  if (who.kind === "anonymous") return SIGN_IN;
+  if (who.serverOwner) return ALLOWED;
+  if (budget.owner !== null && budget.owner === who.soul) return ALLOWED;
+  if (action === "read" && budget.readsSpend) return ALLOWED;
+  const owner = budget.owner === null ? "the server's owner" : (budget.ownerName ?? "another person");
+  return forbidden(
+    action === "change"
+      ? `The budget of task "${budget.task}" belongs to ${owner}, who set it first: only they change it. Budget a task id of your own (such as "${budget.task}:<uuid>") instead.`
+      : `The budget of task "${budget.task}" belongs to ${owner}: only they, and whoever may read a being that spent under it, may see it.`,
+  );
+}
+
 /** May `who` act with at least `need` in a room where they hold `role` (null: not a member)? */
 export function decideRoom(who: Principal, need: RoomRole, room: string, role: RoomRole | null): Decision {
   if (who.kind === "anonymous") return SIGN_IN;

@@ -21,3 +21,5 @@ export const SOCKET_BURST = 30;
 export const SOCKET_PER_SECOND = 2;
 /** Keys (IPs, people) a limiter tracks at once before it forgets the idlest. */
 export const MAX_LIMITER_KEYS = 50_000;
+/** Beings of a task's ledger checked when someone other than its owner reads a task's budget: enough for any real task's workers. */
+export const BUDGET_READER_BEINGS = 200;

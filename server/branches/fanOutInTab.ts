@@ -37,7 +37,7 @@ export async function forkVariants(store: MasterStore, input: FanOutFork, caller
   if (input.being !== undefined) template = await store.beings.get(input.being, input.parent);
   const task = `fan-out:${crypto.randomUUID()}`;
   // NOTE: the whole fan-out is one task with a budget (each variant's run may spend `budget`), so the ledger shows what it has left.
-  await store.tiki.setBudget({ task, branch: input.parent, budget: input.budget * input.variants.length });
+  await store.tiki.setBudget({ task, branch: input.parent, budget: input.budget * input.variants.length }, { person: caller.creator, override: false });
   const variants: FanOutVariant[] = [];
   for (const variant of input.variants) {
     const branch = await store.branches.fork(

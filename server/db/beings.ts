@@ -9,6 +9,7 @@ import { StoreError } from "./errors";
 import type { Maintenance } from "./maintenance";
 import { copyOnWrite, getVisible, ownRowPredicate, ownsRow, visibleRows } from "./versions";
 import {
+  BEING_COLUMN_NAMES,
   BEING_COLUMNS,
   coreRefusal,
   decodeCursor,
@@ -250,6 +251,13 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, vi
   }
 }
 
+/**
+ * The stored columns BEING_COLUMNS is computed from, with `embedding` standing in as true or null (BEING_COLUMNS
+ * asks only whether there is one): a page's candidates are sorted without carrying 384 floats each.
+ */
+const RAW_BEING_COLUMNS =
+  "soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, nullif(embedding IS NOT NULL, false) AS embedding, created_at, updated_at";
+
 /** The filters of a list, on the columns base_beings and being_versions share. */
 function listFilters(input: BeingList): { where: Where; containment: boolean } {
   const where = new Where();
@@ -311,41 +319,35 @@ async function listInBranch(q: SqlExecutor, view: BranchView, input: BeingList):
   const { where, containment } = listFilters(input);
   const v = `$${where.params.push(view.visible)}::text[]`;
   const limit = input.limit + 1;
+  // A row's rank: the position of its branch (first tag) in the visible set, nearest first (the branch itself is 1).
   const rank = (alias: string) => `coalesce(array_position(${v}, ${alias}.branches[1]), 2147483647)`;
-  // NOTE: OFFSET 0 keeps this a per-row probe of the (soul, branches) index: pulled up into an anti-join, the
+  // Whether a nearer version of the row's soul hides it: never for the branch's own rows (rank 1), else a probe
+  // of the (soul, branches) index. NOTE: OFFSET 0 keeps it a per-row probe: pulled up into an anti-join, the
   // planner (which rarely has fresh statistics for the small versions table) scanned every version per row.
-  const shadowed = (alias: string) =>
-    `EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND w.branches && ${v} AND ${rank("w")} < ${rank(alias)} OFFSET 0)`;
-  // NOTE: each side takes its own newest page first, the way main's list does (the created_at index for a
-  // broad filter, the GIN index fenced off for a containment filter), so a branch read costs about what
-  // main's does plus a probe of the branch's versions per row; the two pages are then merged.
-  const baseSource = containment ? `(SELECT * FROM base_beings WHERE soul IN (SELECT soul FROM matches)) b` : `base_beings b`;
+  const shown = (alias: string) =>
+    `(${rank(alias)} = 1 OR NOT EXISTS (SELECT 1 FROM being_versions w WHERE w.soul = ${alias}.soul AND array_position(${v}, w.branches[1]) < ${rank(alias)} OFFSET 0))`;
+  // The versions a branch sees are few: filtered with their own indexes, top-N sorted. Each side projects its
+  // columns for its own page only (at most `limit` rows); the two pages are then merged.
+  const versionSide = `SELECT ${BEING_COLUMNS}, x.created_at AS k_created, x.soul AS k_soul FROM being_versions x
+     WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND ${shown("x")}
+     ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit}`;
+  // NOTE: main's rows come first, in main's order (the created_at index newest first, or the fenced-off matches
+  // sorted); the probe filters them above that order (OFFSET 0 keeps it out of the scan, where it probed every
+  // match of a rare tag's GIN lookup) until the page is full. The level with the probe has no ORDER BY of its own,
+  // so the planner plans the inner read for the first rows only, as main's LIMIT does. A broad filter reads each
+  // candidate's stored columns in that one pass; a containment filter's matches hold keys only and are fetched by key.
+  const baseSide = containment
+    ? `SELECT ${BEING_COLUMNS}, k.k_created, k.k_soul FROM (
+         SELECT m.soul AS k_soul, m.created_at AS k_created FROM (SELECT soul, created_at, branches FROM matches ORDER BY created_at DESC, soul DESC OFFSET 0) m
+         WHERE ${shown("m")} LIMIT ${limit}
+       ) k JOIN base_beings ON soul = k.k_soul`
+    : `SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM (
+         SELECT ${RAW_BEING_COLUMNS} FROM base_beings WHERE ${where.conditions} AND branches && ${v} ORDER BY created_at DESC, soul DESC OFFSET 0
+       ) m WHERE ${shown("m")} LIMIT ${limit}`;
   const rows = await q.query<BeingRow>(
-    `WITH ${containment ? `matches AS MATERIALIZED (SELECT soul FROM base_beings WHERE ${where.conditions} AND branches && ${v}),` : ""}
-     page AS (
-       SELECT * FROM (
-         (SELECT x.soul AS k_soul, x.created_at AS k_created, x.version_id AS k_vid FROM being_versions x
-          WHERE x.branches && ${v} AND NOT x.deleted AND ${where.conditions} AND NOT ${shadowed("x")}
-          ORDER BY x.created_at DESC, x.soul DESC LIMIT ${limit})
-         UNION ALL
-         (SELECT b.soul, b.created_at, NULL::bigint FROM ${baseSource}
-          WHERE b.branches && ${v} AND ${containment ? "TRUE" : where.conditions} AND NOT ${shadowed("b")}
-          ORDER BY b.created_at DESC, b.soul DESC LIMIT ${limit})
-       ) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}
-     )
-     -- NOTE: rows are fetched by key arrays, so each side is a primary-key probe per row of the page (a join
-     -- here was hashed over every version of the branch on each read).
-     SELECT * FROM (
-       SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM being_versions
-       WHERE version_id = ANY (ARRAY(SELECT k_vid FROM page WHERE k_vid IS NOT NULL))
-       UNION ALL
-       SELECT ${BEING_COLUMNS}, created_at AS k_created, soul AS k_soul FROM base_beings
-       WHERE soul = ANY (ARRAY(SELECT k_soul FROM page WHERE k_vid IS NULL))
-     ) r ORDER BY k_created DESC, k_soul DESC`,
+    `${containment ? `WITH matches AS MATERIALIZED (SELECT soul, created_at, branches FROM base_beings WHERE ${where.conditions} AND branches && ${v})` : ""}
+     SELECT ${BEING_COLUMN_NAMES} FROM ((${versionSide}) UNION ALL (${baseSide})) c ORDER BY k_created DESC, k_soul DESC LIMIT ${limit}`,
     where.params,
   );
-  return toPage(
-    rows.map(({ k_created: _c, k_soul: _s, ...row }: BeingRow & { k_created?: unknown; k_soul?: unknown }) => row),
-    input.limit,
-  );
+  return toPage(rows, input.limit);
 }

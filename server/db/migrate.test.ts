@@ -26,6 +26,7 @@ describe("migrations", () => {
       "0007_branches",
       "0008_timeline",
       "0009_kernel",
+      "0010_branch_access",
       "0012_journal_all",
     ];
     expect(all.map((m) => m.name)).toEqual(names);

@@ -11,6 +11,8 @@ export const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 export const BEING_COLUMNS = `soul::text AS soul, coalesce(tags, '{}') AS tags, coalesce(energy_level, 0) AS energy_level,
   genesis, attributes, memories, self_awareness, branches, (embedding IS NOT NULL) AS has_embedding,
   to_char(created_at, ${ISO}) AS created_at, to_char(updated_at, ${ISO}) AS updated_at`;
+/** The names BEING_COLUMNS answers, to pick them out of a query that also carries sort keys. */
+export const BEING_COLUMN_NAMES = "soul, tags, energy_level, genesis, attributes, memories, self_awareness, branches, has_embedding, created_at, updated_at";
 export const RELATIONSHIP_COLUMNS = `id::text AS id, coalesce(tags, '{}') AS tags, coalesce(energy_level, 0) AS energy_level,
   source_soul::text AS source_soul, target_soul::text AS target_soul, genesis, attributes, branches,
   to_char(created_at, ${ISO}) AS created_at, to_char(updated_at, ${ISO}) AS updated_at`;

@@ -9,8 +9,14 @@ import { StoreError } from "./errors";
 export interface TikiRepo {
   /** Records spend; entries with a report_id the ledger holds already are skipped (a replayed report). */
   record(entries: readonly LedgerEntry[]): Promise<{ recorded: number; duplicates: number }>;
-  setBudget(input: { task: string; branch: string; budget: number }): Promise<TaskBudget>;
+  /**
+   * Sets a task's budget. The first to set it owns it (`by.person`; null: the server's owner); a later change
+   * by anyone else applies only with `by.override` (the server's owner), otherwise it throws CONFLICT.
+   */
+  setBudget(input: { task: string; branch: string; budget: number }, by: { person: string | null; override: boolean }): Promise<TaskBudget>;
   budget(task: string): Promise<TaskBudget | null>;
+  /** The beings whose spend the ledger holds under `task` (at most `limit`). */
+  taskBeings(task: string, limit: number): Promise<string[]>;
   /**
    * What the task's budget and its branch's budget leave, the smaller of the two (null: no budget applies),
    * and which of them limits.
@@ -24,8 +30,9 @@ export interface TikiRepo {
 
 export function createTikiRepo(driver: SqlDriver): TikiRepo {
   async function budget(task: string): Promise<TaskBudget | null> {
-    const [row] = await driver.query<{ task: string; branch: string; budget: number; spent: number }>(
-      `SELECT t.task, t.branch, t.budget::float8 AS budget, coalesce((SELECT sum(tiki) FROM tiki_ledger l WHERE l.task = t.task), 0)::float8 AS spent
+    const [row] = await driver.query<{ task: string; branch: string; owner: string | null; budget: number; spent: number }>(
+      `SELECT t.task, t.branch, t.owner::text AS owner, t.budget::float8 AS budget,
+         coalesce((SELECT sum(tiki) FROM tiki_ledger l WHERE l.task = t.task), 0)::float8 AS spent
        FROM tiki_budgets t WHERE t.task = $1`,
       [task],
     );
@@ -82,16 +89,33 @@ export function createTikiRepo(driver: SqlDriver): TikiRepo {
       return { recorded: rows.length, duplicates: entries.length - rows.length };
     },
 
-    async setBudget(input) {
-      await driver.query(
-        `INSERT INTO tiki_budgets (task, branch, budget) VALUES ($1, $2, $3)
-         ON CONFLICT (task) DO UPDATE SET budget = excluded.budget, branch = excluded.branch`,
-        [input.task, input.branch, input.budget],
+    async setBudget(input, by) {
+      // NOTE: the owner is checked in the statement itself, so two people setting a new task's budget at once cannot both own it.
+      const set = await driver.query(
+        `INSERT INTO tiki_budgets (task, branch, budget, owner) VALUES ($1, $2, $3, $4::uuid)
+         ON CONFLICT (task) DO UPDATE SET budget = excluded.budget, branch = excluded.branch
+         WHERE tiki_budgets.owner IS NOT DISTINCT FROM excluded.owner OR $5::boolean
+         RETURNING task`,
+        [input.task, input.branch, input.budget, by.person, by.override],
       );
+      if (set.length === 0) {
+        throw new StoreError(
+          "CONFLICT",
+          `Task ${input.task} has a budget someone else set, so it was not changed: ask them (or the server's owner) to change it, or budget a task id of your own.`,
+        );
+      }
       return (await budget(input.task))!;
     },
 
     budget,
+
+    async taskBeings(task, limit) {
+      const rows = await driver.query<{ being: string }>(
+        `SELECT DISTINCT being::text AS being FROM tiki_ledger WHERE task = $1 AND being IS NOT NULL LIMIT ${Math.max(1, Math.floor(limit))}`,
+        [task],
+      );
+      return rows.map((r) => r.being);
+    },
     remaining,
 
     async assertAffordable(scope, tiki, step) {

@@ -71,6 +71,14 @@ const MATRIX: Record<string, Row> = {
   "beings.update": [(w) => ({ soul: w.a, attributes: { touched: true } }), "U F F ok ok"],
   "beings.delete": [(w) => w.fresh.being().then((soul) => ({ soul })), "U F F F ok"],
   "beings.list": [() => ({}), "U ok ok ok ok"],
+  // NOTE: only a branch's owner (who forked it; here "owner") writes in it, whatever the caller may do to the being itself
+  // (the editor may edit A in main); reading a branch is as open as reading its beings (docs/api.md "Who may call what").
+  "beings.create#in-branch": [(w) => ({ genesis: { name: "Tried" }, branch: w.branch }), "U F F F ok"],
+  "beings.createMany#in-branch": [(w) => ({ beings: [{ genesis: { name: "Tried" }, branch: w.branch }] }), "U F F F ok"],
+  "beings.update#in-branch": [(w) => ({ soul: w.a, attributes: { tried: true }, branch: w.branch }), "U F F F ok"],
+  "beings.delete#in-branch": [(w) => w.fresh.being().then((soul) => ({ soul, branch: w.branch })), "U F F F ok"],
+  "beings.get#in-branch": [(w) => ({ soul: w.a, branch: w.branch }), "U F ok ok ok"],
+  "beings.list#in-branch": [(w) => ({ branch: w.branch }), "U ok ok ok ok"],
 
   "relationships.create": [(w) => ({ source_soul: w.a, target_soul: w.b, tags: ["knows"] }), "U F F ok ok"],
   "relationships.createMany": [(w) => ({ relationships: [{ source_soul: w.a, target_soul: w.b }] }), "U F F ok ok"],
@@ -107,6 +115,9 @@ const MATRIX: Record<string, Row> = {
   // NOTE: only the server's owner speaks as the master; the "owner" column owns the room, not the server.
   "events.push#as-master": [() => ({ events: [event("master")] }), "U F F F F"],
   "knowledge.push": [(w) => ({ facts: [fact(w.a)] }), "U F F ok ok"],
+  "knowledge.push#in-branch": [(w) => ({ facts: [{ ...fact(w.a), branch: w.branch }] }), "U F F F ok"],
+  // NOTE: a name that is no branch being's soul could never have an owner, so nobody but the server's owner writes under it.
+  "knowledge.push#label": [(w) => ({ facts: [{ ...fact(w.a), branch: "what-if" }] }), "U F F F F"],
   "knowledge.ask": [() => ({ text: "shared fact" }), "U ok ok ok ok"],
   "knowledge.pull": [() => ({}), "U ok ok ok ok"],
 
@@ -165,8 +176,14 @@ const MATRIX: Record<string, Row> = {
     "U F F F ok",
   ],
   "tiki.report": [(w) => ({ being: w.a, entries: [{ id: crypto.randomUUID(), kind: "lux", tiki: 3 }] }), "U F F ok ok"],
-  "tiki.setBudget": [() => ({ task: "matrix", budget: 100 }), "U ok ok ok ok"],
-  "tiki.budget": [() => ({ task: "matrix" }), "U ok ok ok ok"],
+  // NOTE: whoever sets a task's budget first owns it ("owner" set "olive-task" and "room-task" in the setup).
+  "tiki.setBudget": [() => ({ task: `mine-${crypto.randomUUID()}`, budget: 100 }), "U ok ok ok ok"],
+  "tiki.setBudget#someone-elses": [() => ({ task: "olive-task", budget: 1_000_000 }), "U F F F ok"],
+  "tiki.setBudget#in-branch": [(w) => ({ task: `mine-${crypto.randomUUID()}`, branch: w.branch, budget: 100 }), "U F F F ok"],
+  "tiki.budget": [() => ({ task: "olive-task" }), "U F F F ok"],
+  "tiki.budget#none-yet": [() => ({ task: "nobody-budgeted-this" }), "U ok ok ok ok"],
+  // NOTE: room being A spent under room-task, so whoever may read A sees the task's budget.
+  "tiki.budget#spent-by-a-room-being": [() => ({ task: "room-task" }), "U F ok ok ok"],
   "tiki.route": [() => ({ scope: {}, need: { tokens_in: 10, tokens_out: 10 } }), "U ok ok ok ok"],
   "tiki.ledger": [() => ({}), "U ok ok ok ok"],
   "tiki.ledger#being": [(w) => ({ being: w.a }), "U F ok ok ok"],
@@ -249,6 +266,9 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
     const mine = (await asOwner.beings.create({ genesis: { name: "Olive's own" } })).soul;
     const coded = (await asOwner.genesis.create({ name: "Room code", source: "def run():\n    return 0\n" })).soul;
     await id.setHolder([coded], { person: people.owner.soul, room });
+    await asOwner.tiki.setBudget({ task: "olive-task", budget: 100 });
+    await asOwner.tiki.setBudget({ task: "room-task", budget: 50 });
+    await asOwner.tiki.report({ being: a, entries: [{ id: crypto.randomUUID(), kind: "lux", tiki: 3, task: "room-task" }] });
     const fork = async () => (await asOwner.branches.fork({ name: "Experiment" })).id;
     const branch = await fork();
     const fanOut = async () => {
@@ -322,6 +342,12 @@ describe("authorization matrix (LUXOS_AUTH=required)", () => {
     );
     await expect(callerFor("other").rooms.get({ room: world.room })).rejects.toThrow(/You are not a member of room .*; this needs the viewer role/);
     await expect(callerFor("anon").beings.list({})).rejects.toThrow(/Sign in first/);
+    await expect(callerFor("editor").tiki.setBudget({ task: "olive-task", budget: 1 })).rejects.toThrow(
+      /The budget of task "olive-task" belongs to Olive, who set it first: only they change it/,
+    );
+    await expect(callerFor("editor").beings.update({ soul: world.a, attributes: {}, branch: world.branch })).rejects.toThrow(
+      /Branch "Experiment" belongs to Olive: only they write in it\. Fork your own branch from it \(branches\.fork with parent [0-9a-f-]{36}\)/,
+    );
   });
 
   it("scopes lists and search to what the caller may read", async () => {

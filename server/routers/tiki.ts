@@ -34,16 +34,28 @@ export const tikiRouter = createTRPCRouter({
       ),
     ),
 
-  /** Sets (or changes) a task's or run's budget. */
+  /**
+   * Sets (or changes) a task's or run's budget. NOTE: "person" because task ids are free names: whoever sets a
+   * task's budget first owns it, and only they (or the server's owner) change it after (ctx.access.requireBudget).
+   */
   setBudget: publicProcedure
     .meta({ access: { kind: "person" } })
     .input(setBudgetSchema)
-    .mutation(({ ctx, input }) => ctx.store.tiki.setBudget(input)),
+    .mutation(async ({ ctx, input }) => {
+      await ctx.access.requireBudget(input.task, "change");
+      const who = ctx.auth.principal;
+      const by = who.kind === "person" ? { person: who.soul, override: who.serverOwner } : { person: null, override: false };
+      return ctx.store.tiki.setBudget(input, by);
+    }),
 
+  /** A task's budget and what is left of it (null: none set): for its owner, and whoever may read a being that spent under it. */
   budget: publicProcedure
     .meta({ access: { kind: "person" } })
     .input(z.strictObject({ task: taskIdSchema }))
-    .query(({ ctx, input }) => ctx.store.tiki.budget(input.task)),
+    .query(async ({ ctx, input }) => {
+      await ctx.access.requireBudget(input.task, "read");
+      return ctx.store.tiki.budget(input.task);
+    }),
 
   /**
    * Picks the cheapest reasoner that meets the need and fits what the budget leaves, and records the
