@@ -5,7 +5,22 @@ import type { AppRouter } from "../../server/root";
 import { currentBranch } from "../_lib/currentBranch";
 
 /** Procedures whose input takes `branch`: the views of the world that switch with the app's branch. */
-const BRANCH_AWARE = new Set(["beings.get", "beings.list", "beings.create", "beings.update", "beings.delete", "knowledge.ask", "knowledge.pull"]);
+const BRANCH_AWARE = new Set([
+  "beings.get",
+  "beings.list",
+  "beings.create",
+  "beings.update",
+  "beings.delete",
+  "knowledge.ask",
+  "knowledge.pull",
+  "relationships.create",
+  "relationships.get",
+  "relationships.update",
+  "relationships.delete",
+  "relationships.list",
+  "relationships.neighbors",
+  "relationships.path",
+]);
 
 /**
  * Adds the app's current branch to every branch-aware call that does not name one, so switching the

@@ -93,7 +93,7 @@ describe.each(testBackends())("branches contract on $name", (backend) => {
     await update(ada.soul, { attributes: { learned: 3 } }, id);
     await store.beings.delete(bob.soul, id);
     const cy = await being({ genesis: { name: "Cy" }, branch: id });
-    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: cy.soul, target_soul: ada.soul, tags: ["knows"], branches: [id] }));
+    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: cy.soul, target_soul: ada.soul, tags: ["knows"], branch: id }));
 
     const preview = await store.branches.preview(id);
     expect(preview.conflicts).toBe(0);

@@ -26,12 +26,13 @@ describe("migrations", () => {
       "0007_branches",
       "0008_timeline",
       "0009_kernel",
+      "0011_relationship_branches",
     ];
     expect(all.map((m) => m.name)).toEqual(names);
     expect(await migrate(driver, all)).toEqual(names);
     expect(await migrate(driver, all)).toEqual([]);
     const rows = await driver.query<{ version: number }>("SELECT version FROM luxos_migrations ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 11]);
     await driver.close();
   });
 
