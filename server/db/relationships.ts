@@ -95,6 +95,18 @@ async function checkEndpoints(q: SqlExecutor, view: BranchView, inputs: readonly
       }
     }
   }
+  if (view.id === MAIN_BRANCH) return;
+  // NOTE: a branch may still see a being main deleted after the branch changed it (its version); relationships
+  // reference base_beings rows, so such a being can be related again only once a merge brings it back.
+  const rows = await q.query<{ soul: string }>("SELECT soul::text AS soul FROM base_beings WHERE soul = ANY($1::uuid[])", [[...found]]);
+  const stored = new Set(rows.map((r) => r.soul));
+  const gone = [...found].find((soul) => !stored.has(soul));
+  if (gone) {
+    throw new StoreError(
+      "CONFLICT",
+      `Being ${gone} was deleted in the parent after this branch changed it: merge the branch (taking its version) before relating it again.`,
+    );
+  }
 }
 
 /** A create's `branches` tags in its branch: main keeps what the caller gave; a branch tags its rows with itself alone. */
