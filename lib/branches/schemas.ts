@@ -190,6 +190,9 @@ export interface RelationshipMergeItem {
   id: string;
   source_soul: string;
   target_soul: string;
+  /** The ends' names (their souls when unnamed or gone), for people. */
+  source_name: string;
+  target_name: string;
   change: "changed" | "created" | "deleted";
   /** Changed on both sides since the branch copied it (or deleted on one side, changed on the other). */
   conflict: boolean;

@@ -43,18 +43,27 @@ export async function planRelationships(tx: SqlExecutor, branch: string, into: B
     into,
     versions.map((v) => v.id),
   );
+  const named = await tx.query<{ soul: string; name: string | null }>(
+    "SELECT soul::text AS soul, genesis ->> 'name' AS name FROM base_beings WHERE soul = ANY($1::uuid[])",
+    [[...new Set(rows.flatMap((r) => [r.source_soul, r.target_soul]))]],
+  );
+  const names = new Map(named.map((n) => [n.soul, n.name]));
+  const ends = (row: BranchRow) => ({
+    source_soul: row.source_soul,
+    target_soul: row.target_soul,
+    source_name: names.get(row.source_soul) ?? row.source_soul,
+    target_name: names.get(row.target_soul) ?? row.target_soul,
+  });
   const items: RelationshipMergeItem[] = rows.map((row) => {
     const { base_row_version: base, ...visible } = row;
     const theirs = row.deleted ? null : toRelationship(visible);
-    if (row.source === "base")
-      return { id: row.id, source_soul: row.source_soul, target_soul: row.target_soul, change: "created", conflict: false, ours: null, theirs };
+    if (row.source === "base") return { id: row.id, ...ends(row), change: "created", conflict: false, ours: null, theirs };
     const o = ours.get(row.id);
     const alive = o !== undefined && !o.deleted;
     const moved = o !== undefined && o.row_version !== base;
     return {
       id: row.id,
-      source_soul: row.source_soul,
-      target_soul: row.target_soul,
+      ...ends(row),
       change: row.deleted ? "deleted" : "changed",
       // Changed on both sides since the branch copied it; or deleted on one side and changed (or kept) on the other.
       conflict: row.deleted ? alive && moved : !alive || moved,

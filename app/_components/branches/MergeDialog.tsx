@@ -2,7 +2,14 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { z } from "zod";
-import { beingDocumentSchema, relationshipDocumentSchema, type Branch, type RelationshipResolution, type Resolution } from "../../../lib/branches/schemas";
+import {
+  beingDocumentSchema,
+  relationshipDocumentSchema,
+  type Branch,
+  type RelationshipMergeItem,
+  type RelationshipResolution,
+  type Resolution,
+} from "../../../lib/branches/schemas";
 import type { Being, Relationship } from "../../../lib/schemas";
 import { useTRPC } from "../../_trpc/client";
 import { Button } from "../ui/Button";
@@ -74,7 +81,9 @@ function ConflictCard({
 }
 
 const relDocOf = (r: Relationship | null) => (r ? { tags: r.tags, energy_level: r.energy_level, genesis: r.genesis, attributes: r.attributes } : null);
-const shortSoul = (soul: string) => soul.slice(0, 8);
+/** A relationship's ends in words: their names, or the start of the soul for an unnamed one. */
+const endsOf = (r: RelationshipMergeItem) =>
+  `${r.source_name === r.source_soul ? r.source_soul.slice(0, 8) : r.source_name} → ${r.target_name === r.target_soul ? r.target_soul.slice(0, 8) : r.target_name}`;
 
 /** The choices for a list of conflicts, as resolutions; `blocked` while one is unsettled or its edit does not parse. */
 function resolve<R>(
@@ -138,8 +147,6 @@ export function MergeDialog({ branch, parentName, onDone, onCancel }: { branch: 
   const rels = preview.data?.relationships ?? [];
   const takenRels = mode === "deep" ? rels : rels.filter((r) => picked.has(r.source_soul) || picked.has(r.target_soul));
   const relConflicts = takenRels.filter((r) => r.conflict);
-  const names = new Map(items.map((i) => [i.soul, i.name]));
-  const endName = (soul: string) => names.get(soul) ?? shortSoul(soul);
   const beingsResolved = resolve<Resolution>(
     conflicts.map((c) => c.soul),
     choices,
@@ -242,9 +249,7 @@ export function MergeDialog({ branch, parentName, onDone, onCancel }: { branch: 
                 <ul className="max-h-40 divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200 text-sm" data-testid="merge-relationships">
                   {takenRels.map((r) => (
                     <li key={r.id} className="flex items-center gap-3 px-3 py-1.5">
-                      <span className="text-slate-800">
-                        {endName(r.source_soul)} → {endName(r.target_soul)}
-                      </span>
+                      <span className="text-slate-800">{endsOf(r)}</span>
                       <span className="text-xs text-slate-500">{(r.theirs ?? r.ours)?.tags.join(", ")}</span>
                       <span
                         className={`rounded px-1.5 py-0.5 text-xs ${r.change === "created" ? "bg-emerald-50 text-emerald-700" : r.change === "deleted" ? "bg-rose-50 text-rose-700" : "bg-indigo-50 text-indigo-700"}`}
@@ -268,7 +273,7 @@ export function MergeDialog({ branch, parentName, onDone, onCancel }: { branch: 
                     <ConflictCard
                       key={r.id}
                       id={r.id}
-                      title={`${endName(r.source_soul)} → ${endName(r.target_soul)}`}
+                      title={endsOf(r)}
                       testId={`rel-${r.id}`}
                       ours={relDocOf(r.ours)}
                       theirs={relDocOf(r.theirs)}
