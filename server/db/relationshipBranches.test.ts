@@ -81,6 +81,26 @@ describe.each(testBackends())("relationships in branches on $name", (backend) =>
     expect(await list({ tags_any: ["close"] })).toEqual([]);
   });
 
+  it("pages a branch's relationships newest first, each once, its versions in place of main's rows", async () => {
+    const [ada, bob] = [await being("Ada"), await being("Bob")];
+    const main = [];
+    for (let i = 0; i < 5; i++) main.push(await relate({ source_soul: ada, target_soul: bob, attributes: { v: i } }));
+    const id = await fork();
+    await change({ id: main[1]!.id, attributes: { v: 11 }, branch: id });
+    await change({ id: main[3]!.id, attributes: { v: 13 }, branch: id });
+    await store.relationships.delete(main[4]!.id, id);
+    const fresh = [await relate({ source_soul: bob, target_soul: ada, attributes: { v: 5 }, branch: id })];
+    const pages: (string | number | null)[][] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.relationships.list(relationshipListSchema.parse({ branch: id, limit: 2, cursor }));
+      pages.push(page.items.map((r) => r.attributes["v"] as number));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(pages.flat()).toEqual([5, 13, 2, 11, 0]);
+    expect((await list({ branch: id, source_soul: bob })).map((r) => r.id)).toEqual(fresh.map((r) => r.id));
+  });
+
   it("hides a deleted being's relationships in the branch only", async () => {
     const [ada, bob, cy] = [await being("Ada"), await being("Bob"), await being("Cy")];
     const ab = await relate({ source_soul: ada, target_soul: bob });

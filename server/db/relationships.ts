@@ -303,19 +303,32 @@ export function createRelationshipsRepo(driver: SqlDriver, maintenance: Maintena
           where.params,
         );
       } else {
-        if (cursor) where.add((p) => `(created_at, coalesce(version_of, id)) < (${p(cursor[0])}::timestamp, ${p(cursor[1])}::uuid)`);
         const v = `$${where.params.push(view.visible)}::text[]`;
-        // Per relationship, the nearest branch's row: a row shows unless a nearer row of the same relationship exists.
-        // NOTE: OFFSET 0 keeps the shadow check a per-row probe of the primary key and the version index, as in beings' branch list.
-        const found = await driver.query<VisibleRelationship & { k_created: string }>(
-          `SELECT ${VISIBLE_RELATIONSHIP_COLUMNS} FROM relationships r
-           WHERE ${where.conditions} AND r.branches && ${v} AND NOT r.deleted
-             AND NOT EXISTS (SELECT 1 FROM relationships w
-               WHERE (w.version_of = coalesce(r.version_of, r.id) OR w.id = r.version_of) AND w.branches && ${v} AND ${relRank(v, "w.")} < ${relRank(v, "r.")} OFFSET 0)
-           ORDER BY r.created_at DESC, coalesce(r.version_of, r.id) DESC LIMIT ${limit}`,
+        let after: string | null = null;
+        if (cursor) {
+          const [createdAt, id] = cursor.map((value) => `$${where.params.push(value)}`);
+          after = `(${createdAt}::timestamp, ${id}::uuid)`;
+        }
+        const rank = (alias: string) => relRank(v, `${alias}.`);
+        // NOTE: each side takes its own newest page first, as beings' branch list does: main's rows (and the branch's own
+        // creations) through the (created_at, id) index, the branch's few versions through their own index; a row shows
+        // unless a nearer row of the same relationship exists (OFFSET 0 keeps that a per-row probe of the version index).
+        const found = await driver.query<VisibleRelationship>(
+          `SELECT * FROM (
+             (SELECT ${VISIBLE_RELATIONSHIP_COLUMNS}, created_at AS k_created, id AS k_id FROM relationships r
+              WHERE ${where.conditions} AND r.version_of IS NULL AND r.branches && ${v}${after ? ` AND (r.created_at, r.id) < ${after}` : ""}
+                AND NOT EXISTS (SELECT 1 FROM relationships w WHERE w.version_of = r.id AND w.branches && ${v} AND ${rank("w")} < ${rank("r")} OFFSET 0)
+              ORDER BY r.created_at DESC, r.id DESC LIMIT ${limit})
+             UNION ALL
+             (SELECT ${VISIBLE_RELATIONSHIP_COLUMNS}, created_at, version_of FROM relationships r
+              WHERE ${where.conditions} AND r.version_of IS NOT NULL AND r.branches && ${v} AND NOT r.deleted${after ? ` AND (r.created_at, r.version_of) < ${after}` : ""}
+                AND NOT EXISTS (SELECT 1 FROM relationships w
+                  WHERE (w.version_of = r.version_of OR w.id = r.version_of) AND w.branches && ${v} AND ${rank("w")} < ${rank("r")} OFFSET 0)
+              ORDER BY r.created_at DESC, r.version_of DESC LIMIT ${limit})
+           ) c ORDER BY k_created DESC, k_id DESC LIMIT ${limit}`,
           where.params,
         );
-        rows = found.map(toRelationship);
+        rows = found.map(({ k_created: _c, k_id: _i, ...row }: VisibleRelationship & { k_created?: unknown; k_id?: unknown }) => toRelationship(row));
       }
       const page = rows.slice(0, input.limit);
       const last = page.at(-1);
