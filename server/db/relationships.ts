@@ -24,7 +24,6 @@ import {
   ownRelationshipPredicate,
   relRank,
   toRelationship,
-  visibleRelationships,
   visibleRelationshipsSql,
   VISIBLE_RELATIONSHIP_COLUMNS,
   withLivingEnds,
