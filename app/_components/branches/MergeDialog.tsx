@@ -189,7 +189,9 @@ export function MergeDialog({ branch, parentName, onDone, onCancel }: { branch: 
               </label>
             </fieldset>
             <ul className="max-h-56 divide-y divide-slate-100 overflow-y-auto rounded-lg border border-slate-200 text-sm" data-testid="merge-items">
-              {items.length === 0 && <li className="p-3 text-slate-500">This branch changed nothing yet.</li>}
+              {items.length === 0 && (
+                <li className="p-3 text-slate-500">{rels.length ? "No being changed; only relationships (below)." : "This branch changed nothing yet."}</li>
+              )}
               {items.map((i) => (
                 <li key={i.soul} className="flex items-center gap-3 px-3 py-2">
                   {mode === "shallow" && (
