@@ -79,8 +79,9 @@ test("a relationship added in a branch is not in main until the merge", async ({
     [bob.soul, [branch.id]],
   ]);
 
-  // The merge dialog lists it; after the merge main has it.
+  // The comparison counts it; the merge dialog lists it; after the merge main has it.
   await page.goto("/branches");
+  await expect(page.getByTestId(`kpi-row-${branchName}`).getByTestId("kpi-relationships")).toHaveText("1");
   await page.getByTestId(`branch-node-${branchName}`).click();
   await page.getByTestId("branch-merge").click();
   await expect(page.getByTestId("merge-relationships")).toContainText(`${name} → ${friendName}`);

@@ -161,6 +161,8 @@ export interface BranchKpis {
   changed: number;
   created: number;
   deleted: number;
+  /** Relationships the branch created, changed or deleted. */
+  relationships_changed: number;
   /** Facts learned in the branch (knowledge.push with this branch). */
   facts_learned: number;
   tiki_spent: number;

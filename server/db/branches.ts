@@ -362,6 +362,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
         changed: number;
         deleted: number;
         created: number;
+        relationships: number;
         facts: number;
         tiki: number;
         ok: number | null;
@@ -371,6 +372,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
            (SELECT count(*)::int FROM being_versions WHERE branches = ARRAY[b] AND NOT deleted) AS changed,
            (SELECT count(*)::int FROM being_versions WHERE branches = ARRAY[b] AND deleted) AS deleted,
            CASE WHEN b = 'main' THEN 0 ELSE (SELECT count(*)::int FROM base_beings WHERE branches = ARRAY[b]) END AS created,
+           CASE WHEN b = 'main' THEN 0 ELSE (SELECT count(*)::int FROM relationships WHERE branches = ARRAY[b]) END AS relationships,
            (SELECT count(*)::int FROM knowledge_facts WHERE branch = b) AS facts,
            (SELECT coalesce(sum(tiki), 0)::float8 FROM tiki_ledger WHERE branch = b) AS tiki,
            (SELECT avg(CASE WHEN ok THEN 1 ELSE 0 END)::float8 FROM tiki_ledger WHERE branch = b) AS ok,
@@ -383,6 +385,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
         changed: r.changed,
         created: r.created,
         deleted: r.deleted,
+        relationships_changed: r.relationships,
         facts_learned: r.facts,
         tiki_spent: r.tiki,
         success_rate: r.ok,
