@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { addRelationshipInUi, expect, test } from "./fixtures";
 
 test("fork the world, experiment in the branch, compare with main, resolve a conflict, merge, and see the result in main", async ({ page, api, unique }) => {
   const name = unique("Ada");
@@ -51,4 +51,43 @@ test("fork the world, experiment in the branch, compare with main, resolve a con
   await page.goto(`/beings/${ada.soul}`);
   await expect(page.getByTestId("being-page").getByTestId("energy").first()).toHaveText("99");
   expect(await api.beings.get.query({ soul: ada.soul })).toMatchObject({ energy_level: 99, attributes: { mood: "calm" } });
+});
+
+test("a relationship added in a branch is not in main until the merge", async ({ page, api, unique }) => {
+  const [name, friendName, branchName] = [unique("Ada"), unique("Bob"), unique("friends")];
+  const ada = await api.beings.create.mutate({ genesis: { name } });
+  const bob = await api.beings.create.mutate({ genesis: { name: friendName } });
+
+  await page.goto("/branches");
+  await page.getByTestId("fork-open").click();
+  await page.getByTestId("fork-name").fill(branchName);
+  await page.getByTestId("fork-submit").click();
+  await expect(page.getByTestId("selected-branch")).toHaveText(branchName);
+  await page.getByTestId("branch-switch").click();
+  await expect(page.getByTestId("branch-banner-name")).toHaveText(branchName);
+
+  // Relate the two with the ordinary form, the app switched to the branch.
+  await page.goto(`/beings/${ada.soul}`);
+  await expect(page.getByTestId("branch-banner")).toBeVisible();
+  await addRelationshipInUi(page, friendName, { tags: "befriends" });
+  const out = page.getByTestId("relationships-out").getByTestId("relationship-row");
+  await expect(out.getByTestId("relationship-other")).toHaveText(friendName);
+
+  const branch = (await api.branches.tree.query()).find((b) => b.name === branchName)!;
+  expect((await api.relationships.list.query({ source_soul: ada.soul })).items).toEqual([]);
+  expect((await api.relationships.list.query({ source_soul: ada.soul, branch: branch.id })).items.map((r) => [r.target_soul, r.branches])).toEqual([
+    [bob.soul, [branch.id]],
+  ]);
+
+  // The comparison counts it; the merge dialog lists it; after the merge main has it.
+  await page.goto("/branches");
+  await expect(page.getByTestId(`kpi-row-${branchName}`).getByTestId("kpi-relationships")).toHaveText("1");
+  await page.getByTestId(`branch-node-${branchName}`).click();
+  await page.getByTestId("branch-merge").click();
+  await expect(page.getByTestId("merge-relationships")).toContainText(`${name} → ${friendName}`);
+  await page.getByTestId("merge-confirm").click();
+  await expect(page.getByTestId("merge-dialog")).toBeHidden();
+  expect((await api.relationships.list.query({ source_soul: ada.soul })).items.map((r) => [r.target_soul, r.tags, r.branches])).toEqual([
+    [bob.soul, ["befriends"], ["main"]],
+  ]);
 });

@@ -176,15 +176,30 @@ export const relationshipCreateSchema = z.strictObject({
   genesis: jsonDocument("genesis").default({}),
   attributes: jsonDocument("attributes").default({}),
   branches: branchesSchema.optional(),
+  ...inBranch,
 });
 export type RelationshipCreateInput = z.input<typeof relationshipCreateSchema>;
-export type RelationshipCreate = z.output<typeof relationshipCreateSchema>;
+/** What the store takes: the branch may be left out (main). */
+export type RelationshipCreate = Omit<z.output<typeof relationshipCreateSchema>, "branch"> & { branch?: string };
 
 export const relationshipCreateManySchema = z.strictObject({
   relationships: z.array(relationshipCreateSchema).min(1).max(MAX_CREATE_MANY, `at most ${MAX_CREATE_MANY} relationships per call`),
 });
 
-export const relationshipIdInputSchema = z.strictObject({ id: relationshipIdSchema });
+/** One relationship as a branch sees it. */
+export const relationshipIdInputSchema = z.strictObject({ id: relationshipIdSchema, ...inBranch });
+
+/** Changes a relationship's tags, energy or documents (JSON Merge Patch); its ends never change (delete it and relate anew). */
+export const relationshipUpdateSchema = z.strictObject({
+  id: relationshipIdSchema,
+  tags: tagsSchema.optional(),
+  energy_level: energySchema.optional(),
+  genesis: patchDocument("genesis").optional(),
+  attributes: patchDocument("attributes").optional(),
+  ...inBranch,
+});
+export type RelationshipUpdateInput = z.input<typeof relationshipUpdateSchema>;
+export type RelationshipUpdate = Omit<z.output<typeof relationshipUpdateSchema>, "branch"> & { branch?: string };
 
 export const relationshipListSchema = z
   .strictObject({
@@ -194,10 +209,11 @@ export const relationshipListSchema = z
     tags_all: z.array(tagSchema).max(MAX_TAGS).optional(),
     ...energyRange,
     ...pageSchema,
+    ...inBranch,
   })
   .superRefine(checkRange);
 export type RelationshipListInput = z.input<typeof relationshipListSchema>;
-export type RelationshipList = z.output<typeof relationshipListSchema>;
+export type RelationshipList = Omit<z.output<typeof relationshipListSchema>, "branch"> & { branch?: string };
 
 export const directionSchema = z.enum(["in", "out", "both"], { message: 'direction is "in", "out" or "both"' });
 export type Direction = z.infer<typeof directionSchema>;
@@ -206,6 +222,7 @@ export const neighborsSchema = z.strictObject({
   soul: soulSchema,
   depth: z.number().int().min(1).max(MAX_NEIGHBOR_DEPTH, `depth is at most ${MAX_NEIGHBOR_DEPTH}`).default(1),
   direction: directionSchema.default("both"),
+  ...inBranch,
 });
 export type NeighborsInput = z.input<typeof neighborsSchema>;
 
@@ -214,6 +231,7 @@ export const pathSchema = z.strictObject({
   to: soulSchema,
   max_depth: z.number().int().min(1).max(MAX_PATH_DEPTH, `max_depth is at most ${MAX_PATH_DEPTH}`).default(MAX_PATH_DEPTH),
   direction: directionSchema.default("out"),
+  ...inBranch,
 });
 export type PathInput = z.input<typeof pathSchema>;
 

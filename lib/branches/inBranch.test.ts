@@ -8,11 +8,11 @@ describe("inBranch", () => {
     for (const path of BRANCH_AWARE_PATHS) expect(inBranch(path, { soul: "x" }, BRANCH)).toEqual({ soul: "x", branch: BRANCH });
   });
 
-  it("tags a new relationship with the branch", () => {
+  it("makes a new relationship in the branch (a SUMMON's link to its child)", () => {
     expect(inBranch("relationships.create", { source_soul: "a", target_soul: "b" }, BRANCH)).toEqual({
       source_soul: "a",
       target_soul: "b",
-      branches: [BRANCH],
+      branch: BRANCH,
     });
   });
 
@@ -22,7 +22,7 @@ describe("inBranch", () => {
 
   it("keeps a branch the call names itself, and leaves main calls and other procedures alone", () => {
     expect(inBranch("beings.list", { branch: "main" }, BRANCH)).toEqual({ branch: "main" });
-    expect(inBranch("relationships.create", { branches: ["main"] }, BRANCH)).toEqual({ branches: ["main"] });
+    expect(inBranch("relationships.create", { branch: "main" }, BRANCH)).toEqual({ branch: "main" });
     expect(inBranch("beings.list", { limit: 1 }, "main")).toEqual({ limit: 1 });
     expect(inBranch("reasoning.status", { any: 1 }, BRANCH)).toEqual({ any: 1 });
     expect(inBranch("beings.list", undefined, BRANCH)).toBeUndefined();

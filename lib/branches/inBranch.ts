@@ -14,10 +14,15 @@ export const BRANCH_AWARE_PATHS: ReadonlySet<string> = new Set([
   "beings.delete",
   "knowledge.ask",
   "knowledge.pull",
+  "relationships.create",
+  "relationships.get",
+  "relationships.update",
+  "relationships.delete",
+  "relationships.list",
+  "relationships.neighbors",
+  "relationships.path",
 ]);
 
-/** Procedures that write a relationship row: in a branch, the row is tagged with it (`branches`). */
-const RELATIONSHIP_WRITES: ReadonlySet<string> = new Set(["relationships.create"]);
 /** Procedures that charge themselves to a `spend` scope (lux.fetch: LOAD url): in a branch, to that branch. */
 const SELF_CHARGING: ReadonlySet<string> = new Set(["lux.fetch"]);
 
@@ -26,8 +31,8 @@ function isObject(input: unknown): input is Record<string, unknown> {
 }
 
 /**
- * `input` for a call of `path` made in `branch`: a branch-aware input gets `branch` (a new relationship its
- * `branches`, a self-charging call its `spend` scope), unless it names one itself; anything else, and everything
+ * `input` for a call of `path` made in `branch`: a branch-aware input gets `branch` (a self-charging call its
+ * `spend` scope), unless it names one itself; anything else, and everything
  * in main, is passed as it is.
  *
  * @example inBranch("beings.list", { tags_any: ["ticket"] }, branch) // → { tags_any: ["ticket"], branch }
@@ -35,7 +40,6 @@ function isObject(input: unknown): input is Record<string, unknown> {
 export function inBranch(path: string, input: unknown, branch: string): unknown {
   if (branch === MAIN_BRANCH || !isObject(input)) return input;
   if (BRANCH_AWARE_PATHS.has(path) && !("branch" in input)) return { ...input, branch };
-  if (RELATIONSHIP_WRITES.has(path) && !("branches" in input)) return { ...input, branches: [branch] };
   if (SELF_CHARGING.has(path) && !("spend" in input)) return { ...input, spend: { branch } };
   return input;
 }

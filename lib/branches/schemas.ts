@@ -7,7 +7,7 @@ import { z } from "zod";
 import { MAIN_BRANCH, MAX_JSON_BYTES, MAX_NAME_LENGTH } from "../constants";
 import { soulSchema } from "../ids";
 import type { Json, JsonObject } from "../jsonMergePatch";
-import { branchIdSchema, energySchema, jsonByteLength, jsonDocument, tagsSchema, type Being } from "../schemas";
+import { branchIdSchema, energySchema, jsonByteLength, jsonDocument, tagsSchema, type Being, type Relationship } from "../schemas";
 
 /** The tag every branch being carries. */
 export const BRANCH_TAG = "branch";
@@ -80,6 +80,19 @@ export type BeingDocument = z.output<typeof beingDocumentSchema>;
 export const resolutionSchema = z.union([z.literal("ours"), z.literal("theirs"), z.strictObject({ edited: beingDocumentSchema })]);
 export type Resolution = z.output<typeof resolutionSchema>;
 
+/** A whole relationship as a person edits it to resolve a conflict (its ends never change). */
+export const relationshipDocumentSchema = z.strictObject({
+  tags: tagsSchema,
+  energy_level: energySchema,
+  genesis: jsonDocument("genesis"),
+  attributes: jsonDocument("attributes"),
+});
+export type RelationshipDocument = z.output<typeof relationshipDocumentSchema>;
+
+/** How a person settles one relationship conflict, as for beings. */
+export const relationshipResolutionSchema = z.union([z.literal("ours"), z.literal("theirs"), z.strictObject({ edited: relationshipDocumentSchema })]);
+export type RelationshipResolution = z.output<typeof relationshipResolutionSchema>;
+
 export const branchMergeSchema = z.strictObject({
   branch: soulSchema,
   /** deep: every change; shallow: the chosen outputs only. */
@@ -88,6 +101,8 @@ export const branchMergeSchema = z.strictObject({
   souls: z.array(soulSchema).max(5_000).optional(),
   /** Soul → resolution, for every conflict the merge reports. */
   resolutions: z.record(z.string(), resolutionSchema).default({}),
+  /** Relationship id → resolution, for every relationship conflict the merge reports. */
+  relationship_resolutions: z.record(z.string(), relationshipResolutionSchema).default({}),
 });
 export type BranchMergeInput = z.input<typeof branchMergeSchema>;
 export type BranchMerge = z.output<typeof branchMergeSchema>;
@@ -197,6 +212,8 @@ export interface BranchKpis {
   changed: number;
   created: number;
   deleted: number;
+  /** Relationships the branch created, changed or deleted. */
+  relationships_changed: number;
   /** Facts learned in the branch (knowledge.push with this branch). */
   facts_learned: number;
   tiki_spent: number;
@@ -218,13 +235,54 @@ export interface MergeItem {
   theirs: Being | null;
 }
 
+/**
+ * One relationship in a merge. A shallow merge takes the relationship changes that touch a chosen
+ * being; any merge takes a relationship only when both its ends exist in the parent afterwards.
+ */
+export interface RelationshipMergeItem {
+  id: string;
+  source_soul: string;
+  target_soul: string;
+  /** The ends' names (their souls when unnamed or gone), for people. */
+  source_name: string;
+  target_name: string;
+  change: "changed" | "created" | "deleted";
+  /** Changed on both sides since the branch copied it (or deleted on one side, changed on the other). */
+  conflict: boolean;
+  /** The parent's current version (null when it deleted the relationship or never had it). */
+  ours: Relationship | null;
+  /** The branch's version (null for a deletion). */
+  theirs: Relationship | null;
+}
+
 export interface MergePreview {
   branch: string;
   into: string;
   items: MergeItem[];
+  /** Conflicts among the beings (items). */
   conflicts: number;
+  relationships: RelationshipMergeItem[];
+  relationship_conflicts: number;
+}
+
+/** What a merge did to relationships. */
+export interface RelationshipMergeCounts {
+  applied: number;
+  created: number;
+  deleted: number;
+  kept_ours: number;
 }
 
 export type MergeResult =
-  | { status: "conflicts"; branch: string; into: string; conflicts: MergeItem[] }
-  | { status: "merged"; branch: string; into: string; mode: "shallow" | "deep"; applied: number; created: number; deleted: number; kept_ours: number };
+  | { status: "conflicts"; branch: string; into: string; conflicts: MergeItem[]; relationship_conflicts: RelationshipMergeItem[] }
+  | {
+      status: "merged";
+      branch: string;
+      into: string;
+      mode: "shallow" | "deep";
+      applied: number;
+      created: number;
+      deleted: number;
+      kept_ours: number;
+      relationships: RelationshipMergeCounts;
+    };

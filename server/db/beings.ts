@@ -191,7 +191,13 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, vi
   /** Deletes a base row the branch owns with its relationships (in main, every relationship touching it: they reference it). */
   async function deleteRow(q: SqlExecutor, view: BranchView, soul: string) {
     const run = async (tx: SqlExecutor) => {
-      const rels = await tx.query<{ id: string }>("DELETE FROM relationships WHERE source_soul = $1 OR target_soul = $1 RETURNING id", [soul]);
+      // NOTE: branches' copy-on-write versions of these relationships go too (they reference the being), but are not counted.
+      const rels = await tx
+        .query<{ id: string | null }>(
+          "DELETE FROM relationships WHERE source_soul = $1 OR target_soul = $1 RETURNING (CASE WHEN version_of IS NULL THEN id END) AS id",
+          [soul],
+        )
+        .then((rows) => rows.filter((r) => r.id !== null));
       const gone = await tx.query<{ soul: string }>(
         `DELETE FROM base_beings WHERE soul = $1 AND ${view.id === MAIN_BRANCH ? `'main' = ANY(branches)` : ownRowPredicate("$2")} RETURNING soul::text AS soul`,
         view.id === MAIN_BRANCH ? [soul] : [soul, view.id],

@@ -93,7 +93,7 @@ describe.each(testBackends())("branches contract on $name", (backend) => {
     await update(ada.soul, { attributes: { learned: 3 } }, id);
     await store.beings.delete(bob.soul, id);
     const cy = await being({ genesis: { name: "Cy" }, branch: id });
-    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: cy.soul, target_soul: ada.soul, tags: ["knows"], branches: [id] }));
+    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: cy.soul, target_soul: ada.soul, tags: ["knows"], branch: id }));
 
     const preview = await store.branches.preview(id);
     expect(preview.conflicts).toBe(0);
@@ -217,7 +217,8 @@ describe.each(testBackends())("branches contract on $name", (backend) => {
     const ada = await being({ genesis: { name: "Ada" } });
     const { id } = await fork({ name: "experiment", budget: 1000 });
     await update(ada.soul, { energy_level: 1 }, id);
-    await being({ genesis: { name: "new" }, branch: id });
+    const fresh = await being({ genesis: { name: "new" }, branch: id });
+    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: fresh.soul, target_soul: ada.soul, branch: id }));
     await store.tiki.record([
       { branch: id, kind: "lux", tiki: 40, task: "run-1" },
       { branch: id, kind: "reasoner", provider: "deterministic", tiki: 2, ok: false, task: "run-1" },
@@ -225,6 +226,6 @@ describe.each(testBackends())("branches contract on $name", (backend) => {
     ]);
     const [main, branch] = await store.branches.kpis(["main", id]);
     expect(main).toMatchObject({ tiki_spent: 10, success_rate: 1, changed: 0 });
-    expect(branch).toMatchObject({ changed: 1, created: 1, tiki_spent: 42, success_rate: 0.5, runs: 1 });
+    expect(branch).toMatchObject({ changed: 1, created: 1, relationships_changed: 1, tiki_spent: 42, success_rate: 0.5, runs: 1 });
   });
 });

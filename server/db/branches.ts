@@ -19,6 +19,7 @@ import type { SqlDriver, SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
 import type { Maintenance } from "./maintenance";
 import { BEING_COLUMNS, json, toBeing, type BeingRow } from "./sql";
+import { applyRelationships, chooseRelationships, planRelationships } from "./relationshipMerge";
 import { copyOnWrite, ownsRow, toVisibleBeing, visibleRows, type VisibleRow } from "./versions";
 
 /** Branches of reality: fork (one row), the tree, side-by-side figures, merge with conflicts, drop and archive. */
@@ -207,8 +208,19 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
       await views.assertWritable(tx, into);
       const { items, ours } = await plan(tx, branch);
       const selected = chosen(items, input);
+      const relPlan = await planRelationships(tx, branch.id, into);
+      const selectedRels = await chooseRelationships(tx, into, relPlan.items, {
+        deep: input.mode === "deep",
+        chosenSouls: new Set(selected.map((i) => i.soul)),
+        arriving: new Set(selected.filter((i) => i.change === "created").map((i) => i.soul)),
+      });
       const unresolved = selected.filter((i) => i.conflict && input.resolutions[i.soul] === undefined);
-      if (unresolved.length) return { status: "conflicts", branch: branch.id, into: into.id, conflicts: unresolved };
+      const unresolvedRels = selectedRels.filter((r) => r.conflict && input.relationship_resolutions[r.id] === undefined);
+      if (unresolved.length || unresolvedRels.length) {
+        return { status: "conflicts", branch: branch.id, into: into.id, conflicts: unresolved, relationship_conflicts: unresolvedRels };
+      }
+      // NOTE: relationships go first: a being deletion below removes whatever relationships touch it, merged ones included.
+      const relationships = await applyRelationships(tx, branch.id, into, relPlan, selectedRels, input.relationship_resolutions);
 
       let applied = 0;
       let deleted = 0;
@@ -266,18 +278,6 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
           into.id,
         ]);
       }
-      if (input.mode === "deep") {
-        await tx.query(`UPDATE relationships SET branches = ARRAY[$2::text] WHERE branches = ARRAY[$1::text]`, [branch.id, into.id]);
-      } else if (createdSouls.length) {
-        // A shallow merge takes the relationships among what it took and what the parent already sees.
-        await tx.query(
-          `UPDATE relationships SET branches = ARRAY[$2::text]
-           WHERE branches = ARRAY[$1::text]
-             AND EXISTS (SELECT 1 FROM base_beings s WHERE s.soul = source_soul AND s.branches && $3::text[])
-             AND EXISTS (SELECT 1 FROM base_beings t WHERE t.soul = target_soul AND t.branches && $3::text[])`,
-          [branch.id, into.id, into.visible],
-        );
-      }
       await tx.query(`DELETE FROM being_versions WHERE branches = ARRAY[$1::text] AND soul = ANY($2::uuid[])`, [
         branch.id,
         selected.filter((i) => i.change !== "created").map((i) => i.soul),
@@ -285,11 +285,22 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
       const at = utcNow();
       const lastMerge = { at, mode: input.mode, applied, created: createdSouls.length, deleted };
       await setStatus(tx, branch.id, input.mode === "deep" ? { status: "merged", closed_at: at, last_merge: lastMerge } : { last_merge: lastMerge });
-      return { status: "merged", branch: branch.id, into: into.id, mode: input.mode, applied, created: createdSouls.length, deleted, kept_ours: keptOurs };
+      return {
+        status: "merged",
+        branch: branch.id,
+        into: into.id,
+        mode: input.mode,
+        applied,
+        created: createdSouls.length,
+        deleted,
+        kept_ours: keptOurs,
+        relationships,
+      };
     });
     if (result.status === "merged") {
       maintenance.noteWrites("base_beings", result.applied + result.created + result.deleted);
       maintenance.noteWrites("being_versions", result.applied + result.deleted);
+      maintenance.noteWrites("relationships", result.relationships.applied + result.relationships.created + result.relationships.deleted);
     }
     return result;
   }
@@ -351,6 +362,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
         changed: number;
         deleted: number;
         created: number;
+        relationships: number;
         facts: number;
         tiki: number;
         ok: number | null;
@@ -360,6 +372,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
            (SELECT count(*)::int FROM being_versions WHERE branches = ARRAY[b] AND NOT deleted) AS changed,
            (SELECT count(*)::int FROM being_versions WHERE branches = ARRAY[b] AND deleted) AS deleted,
            CASE WHEN b = 'main' THEN 0 ELSE (SELECT count(*)::int FROM base_beings WHERE branches = ARRAY[b]) END AS created,
+           CASE WHEN b = 'main' THEN 0 ELSE (SELECT count(*)::int FROM relationships WHERE branches = ARRAY[b]) END AS relationships,
            (SELECT count(*)::int FROM knowledge_facts WHERE branch = b) AS facts,
            (SELECT coalesce(sum(tiki), 0)::float8 FROM tiki_ledger WHERE branch = b) AS tiki,
            (SELECT avg(CASE WHEN ok THEN 1 ELSE 0 END)::float8 FROM tiki_ledger WHERE branch = b) AS ok,
@@ -372,6 +385,7 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
         changed: r.changed,
         created: r.created,
         deleted: r.deleted,
+        relationships_changed: r.relationships,
         facts_learned: r.facts,
         tiki_spent: r.tiki,
         success_rate: r.ok,
@@ -384,7 +398,15 @@ export function createBranchesRepo(driver: SqlDriver, views: BranchViews, mainte
         const branch = await views.load(tx, id);
         if (branch.id === MAIN_BRANCH) throw new StoreError("INVALID", "main has no parent to merge into: merge a branch into main instead.");
         const { into, items } = await plan(tx, branch);
-        return { branch: branch.id, into: into.id, items, conflicts: items.filter((i) => i.conflict).length };
+        const { items: relationships } = await planRelationships(tx, branch.id, into);
+        return {
+          branch: branch.id,
+          into: into.id,
+          items,
+          conflicts: items.filter((i) => i.conflict).length,
+          relationships,
+          relationship_conflicts: relationships.filter((r) => r.conflict).length,
+        };
       });
     },
 

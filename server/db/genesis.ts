@@ -242,11 +242,11 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
       const descendants = await driver.query<{ soul: string; parent: string; parent_version: number | null; depth: number; summoned: boolean }>(
         `WITH RECURSIVE d(soul, parent, parent_version, depth, summoned) AS (
            SELECT source_soul, target_soul, (genesis ->> 'parent_version')::int, 1, tags @> ARRAY['${SUMMONED_BY}']::text[] FROM relationships
-           WHERE target_soul = $1 AND tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[]
+           WHERE target_soul = $1 AND tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] AND version_of IS NULL
            UNION
            SELECT r.source_soul, r.target_soul, (r.genesis ->> 'parent_version')::int, d.depth + 1, r.tags @> ARRAY['${SUMMONED_BY}']::text[]
            FROM relationships r JOIN d ON r.target_soul = d.soul
-           WHERE r.tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] AND d.depth < $2
+           WHERE r.tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] AND r.version_of IS NULL AND d.depth < $2
          )
          SELECT soul::text AS soul, parent::text AS parent, parent_version, min(depth) AS depth, bool_or(summoned) AS summoned FROM d
          GROUP BY soul, parent, parent_version ORDER BY depth, soul LIMIT $3`,
@@ -297,7 +297,8 @@ export function createGenesisRepo(driver: SqlDriver): GenesisRepo {
       );
       const relationships = await driver.query<BeingExport["relationships"][number]>(
         `SELECT id::text AS id, coalesce(tags, '{}') AS tags, source_soul::text AS source_soul, target_soul::text AS target_soul, genesis, attributes
-         FROM relationships WHERE (source_soul = $1 OR target_soul = $1) AND tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] ORDER BY created_at, id`,
+         FROM relationships WHERE (source_soul = $1 OR target_soul = $1) AND tags && ARRAY['${MUTATED_FROM}', '${SUMMONED_BY}']::text[] AND version_of IS NULL
+         ORDER BY created_at, id`,
         [soul],
       );
       const { soul: s, tags, energy_level, genesis, attributes, memories, self_awareness, branches } = being;

@@ -128,7 +128,7 @@ export function createKnowledgeRepo(driver: SqlDriver, maintenance: Maintenance,
                coalesce(r.attributes ->> 'last_learned', to_char(r.created_at, ${ISO_MS})) AS learned_at,
                coalesce((r.attributes ->> 'confidence')::float8, 0) AS confidence
              FROM relationships r JOIN base_beings s ON s.soul = r.source_soul
-             WHERE r.target_soul = f.fact AND r.tags @> ARRAY['${LEARNED_RELATIONSHIP}']::text[]
+             WHERE r.target_soul = f.fact AND r.tags @> ARRAY['${LEARNED_RELATIONSHIP}']::text[] AND r.version_of IS NULL
              ORDER BY r.attributes ->> 'last_learned' DESC LIMIT ${MAX_PROVENANCE_SOURCES}
            ) p`,
           [rows.map((r) => r.fact)],

@@ -27,6 +27,7 @@ describe("migrations", () => {
       "0008_timeline",
       "0009_kernel",
       "0010_branch_access",
+      "0011_relationship_branches",
       "0012_journal_all",
     ];
     expect(all.map((m) => m.name)).toEqual(names);

@@ -79,7 +79,7 @@ export async function createStore(plain: SqlDriver, options: StoreOptions = {}):
     beings,
     branches: createBranchesRepo(driver, views, maintenance),
     tiki: createTikiRepo(driver),
-    relationships: createRelationshipsRepo(driver, maintenance),
+    relationships: createRelationshipsRepo(driver, maintenance, views),
     rooms,
     events,
     knowledge: createKnowledgeRepo(driver, maintenance, { mergeThreshold }),
@@ -92,7 +92,8 @@ export async function createStore(plain: SqlDriver, options: StoreOptions = {}):
     sql: driver,
     async stats() {
       const [row] = await driver.query<{ beings: number; relationships: number }>(
-        "SELECT (SELECT count(*)::int FROM base_beings) AS beings, (SELECT count(*)::int FROM relationships) AS relationships",
+        // NOTE: a branch's copy-on-write versions of relationships are rows too; like being_versions they are not counted.
+        "SELECT (SELECT count(*)::int FROM base_beings) AS beings, (SELECT count(*)::int FROM relationships WHERE version_of IS NULL) AS relationships",
       );
       return row!;
     },

@@ -6,6 +6,7 @@ import {
   relationshipCreateSchema,
   relationshipIdInputSchema,
   relationshipListSchema,
+  relationshipUpdateSchema,
 } from "../../lib/schemas";
 import type { AccessCheck } from "../auth/accessCheck";
 import { createTRPCRouter, publicProcedure } from "../trpc";
@@ -35,17 +36,26 @@ export const relationshipsRouter = createTRPCRouter({
     .meta({ access: { kind: "person" } })
     .input(relationshipIdInputSchema)
     .query(async ({ ctx, input }) => {
-      const rel = await ctx.store.relationships.get(input.id);
+      const rel = await ctx.store.relationships.get(input.id, input.branch);
       await ctx.access.requireBeings([rel.source_soul, rel.target_soul], "read");
       return rel;
+    }),
+  /** Like delete, changing a relationship needs edit on its source (the relationship is the source being's). */
+  update: publicProcedure
+    .meta({ access: { kind: "person" } })
+    .input(relationshipUpdateSchema)
+    .mutation(async ({ ctx, input }) => {
+      const rel = await ctx.store.relationships.get(input.id, input.branch);
+      await ctx.access.requireBeings([rel.source_soul], "edit");
+      return ctx.store.relationships.update(input);
     }),
   delete: publicProcedure
     .meta({ access: { kind: "person" } })
     .input(relationshipIdInputSchema)
     .mutation(async ({ ctx, input }) => {
-      const rel = await ctx.store.relationships.get(input.id);
+      const rel = await ctx.store.relationships.get(input.id, input.branch);
       await ctx.access.requireBeings([rel.source_soul], "edit");
-      return ctx.store.relationships.delete(input.id);
+      return ctx.store.relationships.delete(input.id, input.branch);
     }),
   // NOTE: a page holds only relationships whose both ends the caller may read; next_cursor still pages on.
   list: publicProcedure

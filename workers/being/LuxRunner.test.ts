@@ -53,7 +53,7 @@ describe("LuxRunner in a branch", () => {
     expect(calls.map((c) => [c.path, (c.input as Record<string, unknown>)["branch"] ?? (c.input as Record<string, unknown>)["branches"]])).toEqual([
       ["beings.list", BRANCH],
       ["beings.create", BRANCH],
-      ["relationships.create", [BRANCH]],
+      ["relationships.create", BRANCH],
     ]);
     const events = outbox(world);
     expect(events.some((e) => e.type === "knowledge.learned")).toBe(true);

@@ -54,6 +54,7 @@ export function KpiComparison({ branches, kpis }: { branches: readonly Branch[];
               <th className="py-2 pr-4 text-right font-medium">Changed</th>
               <th className="py-2 pr-4 text-right font-medium">Created</th>
               <th className="py-2 pr-4 text-right font-medium">Deleted</th>
+              <th className="py-2 pr-4 text-right font-medium">Relationships</th>
               <th className="py-2 pr-4 text-right font-medium">Facts learned</th>
               <th className="py-2 pr-4 text-right font-medium">Tiki spent</th>
               <th className="py-2 pr-4 text-right font-medium">Success rate</th>
@@ -71,6 +72,9 @@ export function KpiComparison({ branches, kpis }: { branches: readonly Branch[];
                 </td>
                 <td className="py-2 pr-4 text-right tabular-nums">{k.branch === "main" ? "—" : k.created}</td>
                 <td className="py-2 pr-4 text-right tabular-nums">{k.branch === "main" ? "—" : k.deleted}</td>
+                <td className="py-2 pr-4 text-right tabular-nums" data-testid="kpi-relationships">
+                  {k.branch === "main" ? "—" : k.relationships_changed}
+                </td>
                 <td className="py-2 pr-4 text-right tabular-nums">{k.facts_learned}</td>
                 <td className="py-2 pr-4 text-right tabular-nums">{k.tiki_spent.toLocaleString()}</td>
                 <td className="py-2 pr-4 text-right tabular-nums">{k.success_rate === null ? "—" : `${Math.round(k.success_rate * 100)}%`}</td>
