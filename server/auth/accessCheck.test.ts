@@ -10,9 +10,20 @@ describe("branchesNamed", () => {
     expect(branchesNamed({ beings: [{ genesis: { branch: "deeper" } }] })).toEqual([]);
   });
 
+  it("counts a row's branches tags as branches written in (a main write must not slip rows into someone's branch)", () => {
+    expect(branchesNamed({ genesis: {}, branches: ["main", "b-1"] })).toEqual(["main", "b-1"]);
+    expect(
+      branchesNamed({
+        relationships: [
+          { source_soul: "s", branches: ["b-2"] },
+          { branch: "b-3", branches: ["b-3"] },
+        ],
+      }),
+    ).toEqual(["b-2", "b-3"]);
+  });
+
   it("answers nothing for inputs without one", () => {
     expect(branchesNamed(undefined)).toEqual([]);
     expect(branchesNamed("main")).toEqual([]);
-    expect(branchesNamed({ branches: ["b-1"] })).toEqual([]);
   });
 });

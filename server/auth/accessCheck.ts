@@ -58,8 +58,8 @@ export function fieldOf(input: unknown, field: string): string | undefined {
 }
 
 /**
- * The branches a raw input names: its own `branch`, and the `branch` of each object one level down
- * (`scope.branch`, `facts[].branch`, `beings[].branch`, `entries[].branch`), as sent, without repeats.
+ * The branches a raw input names: its own `branch` and `branches` tags, and those of each object one level down
+ * (`scope.branch`, `facts[].branch`, `beings[].branches`, `entries[].branch`), as sent, without repeats.
  * Generic on purpose, so a new procedure that takes a branch is covered without a rule of its own.
  * NOTE: not trimmed or lower-cased: only exactly "main" needs no check (a label " Main" must not pass as main).
  */
@@ -67,8 +67,10 @@ export function branchesNamed(input: unknown): string[] {
   const found = new Set<string>();
   const take = (value: unknown) => {
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      const branch = (value as Record<string, unknown>)["branch"];
+      const { branch, branches } = value as Record<string, unknown>;
       if (typeof branch === "string") found.add(branch);
+      // NOTE: a row's `branches` tags say which branches it belongs to: tagging a row with a branch writes in that branch.
+      if (Array.isArray(branches)) for (const b of branches) if (typeof b === "string") found.add(b);
     }
   };
   take(input);

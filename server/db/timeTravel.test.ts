@@ -61,7 +61,8 @@ describe.each(testBackends())("time travel on $name", (backend) => {
       await write();
       return true;
     } catch (error) {
-      if (error instanceof StoreError && (error.reason === "NOT_FOUND" || error.reason === "MISSING_ENDPOINT")) return false;
+      // NOTE: CONFLICT: relating, in a branch, a being main deleted after the branch changed it (the store says to merge first).
+      if (error instanceof StoreError && (error.reason === "NOT_FOUND" || error.reason === "MISSING_ENDPOINT" || error.reason === "CONFLICT")) return false;
       throw error;
     }
   };
@@ -134,7 +135,7 @@ describe.each(testBackends())("time travel on $name", (backend) => {
                 target_soul: target,
                 tags: [rng.pick(["knows", "likes"])],
                 energy_level: rng.int(0, 9),
-                ...(branch === "main" ? {} : { branches: [branch] }),
+                ...(branch === "main" ? {} : { branch }),
               }),
             );
             rels.push(r.id);

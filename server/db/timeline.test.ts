@@ -79,7 +79,7 @@ describe.each(testBackends())("the timeline on $name", (backend) => {
     await store.beings.update(beingUpdateSchema.parse({ soul: a!.soul, branch, memories: { dream: "flight" } }));
     await store.beings.delete(b!.soul, branch);
     const d = await store.beings.create(beingCreateSchema.parse({ genesis: { name: "Dee" }, branch }));
-    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: d.soul, target_soul: a!.soul, branches: [branch] }));
+    await store.relationships.create(relationshipCreateSchema.parse({ source_soul: d.soul, target_soul: a!.soul, branch }));
     await store.beings.update(beingUpdateSchema.parse({ soul: c!.soul, branch, energy_level: 5 }));
     expect((await store.branches.merge(branchMergeSchema.parse({ branch }))).status).toBe("merged");
     // the merge deleted Bo in main, and its relationship with Ada went with it; this one goes by hand

@@ -74,6 +74,8 @@ const MATRIX: Record<string, Row> = {
   // NOTE: only a branch's owner (who forked it; here "owner") writes in it, whatever the caller may do to the being itself
   // (the editor may edit A in main); reading a branch is as open as reading its beings (docs/api.md "Who may call what").
   "beings.create#in-branch": [(w) => ({ genesis: { name: "Tried" }, branch: w.branch }), "U F F F ok"],
+  "beings.create#tagged-into-branch": [(w) => ({ genesis: { name: "Slipped in" }, branches: [w.branch] }), "U F F F ok"],
+  "relationships.create#tagged-into-branch": [(w) => ({ source_soul: w.a, target_soul: w.b, branches: [w.branch] }), "U F F F ok"],
   "beings.createMany#in-branch": [(w) => ({ beings: [{ genesis: { name: "Tried" }, branch: w.branch }] }), "U F F F ok"],
   "beings.update#in-branch": [(w) => ({ soul: w.a, attributes: { tried: true }, branch: w.branch }), "U F F F ok"],
   "beings.delete#in-branch": [(w) => w.fresh.being().then((soul) => ({ soul, branch: w.branch })), "U F F F ok"],
@@ -85,7 +87,7 @@ const MATRIX: Record<string, Row> = {
   "relationships.get": [(w) => ({ id: w.rel }), "U F ok ok ok"],
   "relationships.get#in-branch": [(w) => ({ id: w.rel, branch: w.branch }), "U F ok ok ok"],
   "relationships.update": [(w) => ({ id: w.rel, attributes: { touched: true } }), "U F F ok ok"],
-  "relationships.update#in-branch": [(w) => ({ id: w.rel, attributes: { tried: true }, branch: w.branch }), "U F F ok ok"],
+  "relationships.update#in-branch": [(w) => ({ id: w.rel, attributes: { tried: true }, branch: w.branch }), "U F F F ok"],
   "relationships.delete": [(w) => w.fresh.rel().then((id) => ({ id })), "U F F ok ok"],
   "relationships.list": [() => ({}), "U ok ok ok ok"],
   "relationships.neighbors": [(w) => ({ soul: w.a }), "U F ok ok ok"],
