@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { branchForkSchema } from "../../lib/branches/schemas";
 import { EMBEDDING_DIMENSIONS } from "../../lib/constants";
 import { isCoreSoul } from "../../lib/coreBeings";
 import { createRandom, type Random } from "../../lib/random";
 import { beingCreateSchema, beingListSchema, beingUpdateSchema, type Being, type BeingListInput } from "../../lib/schemas";
 import type { MasterStore } from "./store";
-import { resetStore, testBackends } from "./testing";
+import { testBackends, useFreshStore } from "./testing";
 
 /**
  * Filtered, paged reads through nested read-through branches (main ← parent ← child) equal an
@@ -60,15 +60,7 @@ const energyOf = (v: number) => v % 100;
 
 describe.each(testBackends())("filtered branch reads on $name (seeded)", (backend) => {
   let store: MasterStore;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await backend.dispose(store);
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  useFreshStore(backend, (opened) => (store = opened));
 
   /** Every page of a filtered list, followed by its cursors; checks the order across pages. */
   async function readAll(branch: string, filter: Filter, limit: number): Promise<Being[]> {

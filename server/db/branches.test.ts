@@ -1,21 +1,13 @@
 import { CORE_BEINGS } from "../../lib/coreBeings";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { branchForkSchema, branchMergeSchema, type BranchForkInput, type BranchMergeInput } from "../../lib/branches/schemas";
 import { beingCreateSchema, beingListSchema, beingUpdateSchema, relationshipCreateSchema, type BeingCreateInput, type BeingListInput } from "../../lib/schemas";
 import type { MasterStore } from "./store";
-import { resetStore, testBackends } from "./testing";
+import { testBackends, useFreshStore } from "./testing";
 
 describe.each(testBackends())("branches contract on $name", (backend) => {
   let store: MasterStore;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await backend.dispose(store);
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  useFreshStore(backend, (opened) => (store = opened));
 
   const being = (input: BeingCreateInput) => store.beings.create(beingCreateSchema.parse(input));
   const fork = (input: BranchForkInput) => store.branches.fork(branchForkSchema.parse(input), null);

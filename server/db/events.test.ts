@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createEvent } from "../../lib/events";
 import { MAX_EVENTS_PUSH_BYTES } from "../../lib/knowledge/constants";
 import { eventsPushSchema, LEARNED_EVENT_TYPE, type EventsPushInput } from "../../lib/knowledge/contract";
 import { beingCreateSchema } from "../../lib/schemas";
 import type { MasterStore } from "./store";
-import { resetStore, testBackends } from "./testing";
+import { testBackends, useFreshStore } from "./testing";
 
 describe.each(testBackends())("event ingest on $name", (backend) => {
   let store: MasterStore;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await backend.dispose(store);
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  useFreshStore(backend, (opened) => (store = opened));
 
   const push = (events: EventsPushInput["events"]) => store.events.push(eventsPushSchema.parse({ events }).events);
   const being = async (name: string) => (await store.beings.create(beingCreateSchema.parse({ genesis: { name } }))).soul;

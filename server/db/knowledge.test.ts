@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cosine, hashEmbed } from "../../lib/embed";
 import { DEFAULT_MERGE_THRESHOLD, FACT_ENERGY_PER_CORROBORATION } from "../../lib/knowledge/constants";
 import {
@@ -13,19 +13,11 @@ import { createRandom } from "../../lib/random";
 import { beingCreateSchema } from "../../lib/schemas";
 import { derivedUuid } from "./applyFacts";
 import type { MasterStore } from "./store";
-import { resetStore, testBackends } from "./testing";
+import { testBackends, useFreshStore } from "./testing";
 
 describe.each(testBackends())("knowledge on $name", (backend) => {
   let store: MasterStore;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await backend.dispose(store);
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  useFreshStore(backend, (opened) => (store = opened));
 
   const being = async (name: string) => (await store.beings.create(beingCreateSchema.parse({ genesis: { name } }))).soul;
   const fact = (source: string, text: string, extra: Partial<FactInput> = {}): FactInput => ({ id: crypto.randomUUID(), source, text, ...extra });

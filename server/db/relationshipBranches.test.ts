@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { branchForkSchema, branchMergeSchema, type BranchMergeInput } from "../../lib/branches/schemas";
 import {
   beingCreateSchema,
@@ -10,19 +10,11 @@ import {
   type RelationshipUpdateInput,
 } from "../../lib/schemas";
 import type { MasterStore } from "./store";
-import { resetStore, testBackends } from "./testing";
+import { testBackends, useFreshStore } from "./testing";
 
 describe.each(testBackends())("relationships in branches on $name", (backend) => {
   let store: MasterStore;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await backend.dispose(store);
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  useFreshStore(backend, (opened) => (store = opened));
 
   const being = async (name: string, branch?: string) =>
     (await store.beings.create(beingCreateSchema.parse({ genesis: { name }, ...(branch ? { branch } : {}) }))).soul;

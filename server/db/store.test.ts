@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CORE_BEINGS, coreSoul } from "../../lib/coreBeings";
 import { MAX_JSON_BYTES } from "../../lib/constants";
 import {
@@ -12,19 +12,11 @@ import {
   type RelationshipCreateInput,
 } from "../../lib/schemas";
 import type { MasterStore } from "./store";
-import { resetStore, testBackends } from "./testing";
+import { testBackends, useFreshStore } from "./testing";
 
 describe.each(testBackends())("master store contract on $name", (backend) => {
   let store: MasterStore;
-  beforeAll(async () => {
-    store = await backend.open();
-  });
-  afterAll(async () => {
-    await backend.dispose(store);
-  });
-  beforeEach(async () => {
-    await resetStore(store);
-  });
+  useFreshStore(backend, (opened) => (store = opened));
 
   const being = (input: BeingCreateInput) => store.beings.create(beingCreateSchema.parse(input));
   const relate = (input: RelationshipCreateInput) => store.relationships.create(relationshipCreateSchema.parse(input));

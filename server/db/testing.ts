@@ -1,4 +1,5 @@
 import "../serverOnly";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { CORE_BEINGS } from "../../lib/coreBeings";
 import { testDatabaseUrl } from "../env";
 import { openStore } from "./openStore";
@@ -40,4 +41,26 @@ export async function resetStore(store: MasterStore): Promise<void> {
   await store.sql.exec("DELETE FROM events; DELETE FROM knowledge_receipts");
   await store.sql.exec("DELETE FROM relationships; DELETE FROM being_versions; DELETE FROM tiki_ledger; DELETE FROM tiki_budgets");
   await store.sql.query("DELETE FROM base_beings WHERE NOT (soul = ANY($1::uuid[]))", [CORE_BEINGS.map((b) => b.soul)]);
+}
+
+/**
+ * The usual set-up of a store contract test: opens the backend's store before the enclosing describe block's
+ * tests (handing it to `use`), empties it before each test, and closes it after them.
+ *
+ * @example
+ * let store: MasterStore;
+ * useFreshStore(backend, (opened) => (store = opened));
+ */
+export function useFreshStore(backend: TestBackend, use: (store: MasterStore) => void): void {
+  let store: MasterStore | undefined;
+  beforeAll(async () => {
+    store = await backend.open();
+    use(store);
+  });
+  afterAll(async () => {
+    if (store) await backend.dispose(store);
+  });
+  beforeEach(async () => {
+    if (store) await resetStore(store);
+  });
 }
