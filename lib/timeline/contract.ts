@@ -120,3 +120,14 @@ export const retentionSetSchema = z.strictObject({
   hot_days: z.number().int().min(MIN_HOT_DAYS).max(MAX_HOT_DAYS).nullable(),
 });
 export const retentionRoomSchema = z.strictObject({ room: soulSchema });
+
+/** A change of a being's master record made by traced work, as `timeline.trace` answers it (its journal row recorded the request's traceparent). */
+export interface TraceWrite {
+  readonly seq: number;
+  readonly soul: string;
+  readonly op: "I" | "U" | "D";
+  readonly at: string;
+  /** The traceparent the write recorded: its span id is the parent of the write. */
+  readonly traceparent: string;
+  readonly branches: readonly string[];
+}

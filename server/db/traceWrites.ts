@@ -1,18 +1,8 @@
 import "../serverOnly";
 import type { EventEnvelope } from "../../lib/events/eventEnvelope";
 import { MAX_TRACE_EVENTS } from "../../lib/timeline/constants";
+import type { TraceWrite } from "../../lib/timeline/contract";
 import type { SqlExecutor } from "./driver";
-
-/** A change of a being's master record made by traced work (its journal row recorded the request's traceparent). */
-export interface TraceWrite {
-  readonly seq: number;
-  readonly soul: string;
-  readonly op: "I" | "U" | "D";
-  readonly at: string;
-  /** The traceparent the write recorded: its span id is the parent of the write. */
-  readonly traceparent: string;
-  readonly branches: readonly string[];
-}
 
 const SOUL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

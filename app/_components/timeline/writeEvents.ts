@@ -1,15 +1,6 @@
 import type { EventEnvelope } from "../../../lib/events/eventEnvelope";
 import { parseTraceparent } from "../../../lib/events/traceparent";
-
-/** A master write as `timeline.trace` answers it (server/db/traceWrites.ts). */
-export interface TraceWriteView {
-  readonly seq: number;
-  readonly soul: string;
-  readonly op: "I" | "U" | "D";
-  readonly at: string;
-  readonly traceparent: string;
-  readonly branches: readonly string[];
-}
+import type { TraceWrite } from "../../../lib/timeline/contract";
 
 const OP = { I: "created", U: "changed", D: "deleted" } as const;
 
@@ -17,7 +8,7 @@ const OP = { I: "created", U: "changed", D: "deleted" } as const;
  * A master write as a span of its trace, for the waterfall: a child of the span its traceparent names (the master call
  * that made it). Not an event of the log: its id and span id are made from the journal entry's seq.
  */
-export function writeAsEvent(write: TraceWriteView): EventEnvelope | null {
+export function writeAsEvent(write: TraceWrite): EventEnvelope | null {
   const parent = parseTraceparent(write.traceparent);
   if (!parent) return null;
   return {
