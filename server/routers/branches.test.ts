@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openStore } from "../db/openStore";
-import type { MasterStore } from "../db/store";
-import { resetStore } from "../db/testing";
-import { createCaller } from "../root";
-import { createContext } from "../trpc";
-import { failure } from "./testing";
+import { describe, expect, it } from "vitest";
+import { failure, useLocalCaller, type LocalCaller } from "./testing";
 
 describe("branches and tiki procedures", () => {
-  let store: MasterStore;
-  let api: ReturnType<typeof createCaller>;
-  beforeAll(async () => {
-    store = await openStore({ kind: "pglite" });
-    api = createCaller(createContext(store));
-  });
-  afterAll(() => store.close());
-  beforeEach(() => resetStore(store));
+  let api: LocalCaller;
+  useLocalCaller((_store, caller) => (api = caller));
 
   it("fork, write in the branch, compare, merge: main sees the result only after the merge", async () => {
     const ada = await api.beings.create({ genesis: { name: "Ada" }, attributes: { score: 1 } });

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { coreSoul } from "../../lib/coreBeings";
-import { openStore } from "../db/openStore";
-import type { MasterStore } from "../db/store";
-import { resetStore } from "../db/testing";
-import { createCaller } from "../root";
-import { createContext } from "../trpc";
-import { failure } from "./testing";
+import { failure, useLocalCaller, type LocalCaller } from "./testing";
 
 describe("genesis router", () => {
-  let store: MasterStore;
-  let api: ReturnType<typeof createCaller>;
-  beforeAll(async () => {
-    store = await openStore({ kind: "pglite" });
-    api = createCaller(createContext(store));
-  });
-  afterAll(() => store.close());
-  beforeEach(() => resetStore(store));
+  let api: LocalCaller;
+  useLocalCaller((_store, caller) => (api = caller));
 
   it("creates, evolves, reconstructs and diffs through the API", async () => {
     const b = await api.genesis.create({ name: "add", source: "def function(a, b):\n    return a + b\n" });

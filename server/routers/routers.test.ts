@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CORE_BEINGS, coreSoul } from "../../lib/coreBeings";
 import { MAX_JSON_BYTES, MAX_TAGS } from "../../lib/constants";
-import { openStore } from "../db/openStore";
-import type { MasterStore } from "../db/store";
-import { resetStore } from "../db/testing";
-import { createCaller } from "../root";
-import { createContext } from "../trpc";
-import { failure } from "./testing";
+import { failure, useLocalCaller, type LocalCaller } from "./testing";
 
 const GHOST = "99999999-9999-4999-8999-999999999999";
 
 describe("tRPC routers", () => {
-  let store: MasterStore;
-  let api: ReturnType<typeof createCaller>;
-  beforeAll(async () => {
-    store = await openStore({ kind: "pglite" });
-    api = createCaller(createContext(store));
-  });
-  afterAll(() => store.close());
-  beforeEach(() => resetStore(store));
+  let api: LocalCaller;
+  useLocalCaller((_store, caller) => (api = caller));
 
   it("create, get, update, list and delete a being", async () => {
     const b = await api.beings.create({ genesis: { name: "Router" }, tags: ["t"], energy_level: 3 });
