@@ -3,7 +3,7 @@ import { isCoreSoul } from "../../lib/coreBeings";
 import { MAIN_BRANCH, MAX_JSON_BYTES } from "../../lib/constants";
 import type { JsonObject } from "../../lib/jsonMergePatch";
 import { jsonByteLength, type Being, type BeingCreate, type BeingList, type BeingUpdate, type Page } from "../../lib/schemas";
-import type { BranchView, BranchViews } from "./branchViews";
+import { newRowBranches, type BranchView, type BranchViews } from "./branchViews";
 import { sqlState, type SqlDriver, type SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
 import type { Maintenance } from "./maintenance";
@@ -41,19 +41,6 @@ export interface BeingsRepo {
   list(input: BeingList): Promise<Page<Being>>;
 }
 
-/** A create's `branches` tags in its branch: main keeps what the caller gave; a branch tags its rows with itself alone. */
-function branchesFor(input: Pick<BeingCreate, "branches" | "branch">): string[] {
-  const branch = input.branch ?? MAIN_BRANCH;
-  if (branch === MAIN_BRANCH) return input.branches ?? [MAIN_BRANCH];
-  if (input.branches && (input.branches.length !== 1 || input.branches[0] !== branch)) {
-    throw new StoreError(
-      "INVALID",
-      `A being created in branch ${branch} belongs to that branch alone: omit branches, or send exactly [${JSON.stringify(branch)}].`,
-    );
-  }
-  return [branch];
-}
-
 export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, views: BranchViews): BeingsRepo {
   /** Runs `fn` in a transaction in which the branch is checked writable (and locked against a merge or drop); main needs neither. */
   async function writeIn<T>(branch: string, fn: (tx: SqlExecutor, view: BranchView) => Promise<T>): Promise<T> {
@@ -68,7 +55,7 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, vi
   return {
     async create(input) {
       const soul = input.soul ?? crypto.randomUUID();
-      const branches = branchesFor(input);
+      const branches = newRowBranches(input, "being");
       try {
         const [row] = await writeIn(input.branch ?? MAIN_BRANCH, (tx) =>
           tx.query<BeingRow>(
@@ -104,7 +91,7 @@ export function createBeingsRepo(driver: SqlDriver, maintenance: Maintenance, vi
         attributes: b.attributes,
         memories: b.memories,
         self_awareness: b.self_awareness,
-        branches: branchesFor(b),
+        branches: newRowBranches(b, "being"),
         embedding: vectorLiteral(b.embedding),
       }));
       const inBranches = [...new Set(inputs.map((b) => b.branch ?? MAIN_BRANCH))].filter((b) => b !== MAIN_BRANCH);

@@ -117,3 +117,19 @@ export function toBranch(id: string, record: BranchRecord, visible: readonly str
     visible: [...visible],
   };
 }
+
+/**
+ * A new row's `branches` tags in the branch it is created in: main keeps what the caller gave; a branch tags
+ * its rows with itself alone. `noun` names the row in the refusal ("being", "relationship").
+ */
+export function newRowBranches(input: { readonly branches?: readonly string[] | undefined; readonly branch?: string | undefined }, noun: string): string[] {
+  const branch = input.branch ?? MAIN_BRANCH;
+  if (branch === MAIN_BRANCH) return input.branches ? [...input.branches] : [MAIN_BRANCH];
+  if (input.branches && (input.branches.length !== 1 || input.branches[0] !== branch)) {
+    throw new StoreError(
+      "INVALID",
+      `A ${noun} created in branch ${branch} belongs to that branch alone: omit branches, or send exactly [${JSON.stringify(branch)}].`,
+    );
+  }
+  return [branch];
+}

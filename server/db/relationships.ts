@@ -13,7 +13,7 @@ import {
   type RelationshipList,
   type RelationshipUpdate,
 } from "../../lib/schemas";
-import type { BranchView, BranchViews } from "./branchViews";
+import { newRowBranches, type BranchView, type BranchViews } from "./branchViews";
 import { sqlState, type SqlDriver, type SqlExecutor } from "./driver";
 import { StoreError } from "./errors";
 import type { Maintenance } from "./maintenance";
@@ -108,19 +108,6 @@ async function checkEndpoints(q: SqlExecutor, view: BranchView, inputs: readonly
   }
 }
 
-/** A create's `branches` tags in its branch: main keeps what the caller gave; a branch tags its rows with itself alone. */
-function branchesFor(input: Pick<RelationshipCreate, "branches" | "branch">): string[] {
-  const branch = input.branch ?? MAIN_BRANCH;
-  if (branch === MAIN_BRANCH) return input.branches ?? [MAIN_BRANCH];
-  if (input.branches && (input.branches.length !== 1 || input.branches[0] !== branch)) {
-    throw new StoreError(
-      "INVALID",
-      `A relationship created in branch ${branch} belongs to that branch alone: omit branches, or send exactly [${JSON.stringify(branch)}].`,
-    );
-  }
-  return [branch];
-}
-
 async function mainLevel(q: SqlExecutor, frontier: string[], direction: Direction) {
   const parts: string[] = [];
   if (direction !== "in")
@@ -197,7 +184,7 @@ export function createRelationshipsRepo(driver: SqlDriver, maintenance: Maintena
   return {
     async create(input) {
       const id = input.id ?? crypto.randomUUID();
-      const branches = branchesFor(input);
+      const branches = newRowBranches(input, "relationship");
       try {
         return await writeIn(input.branch ?? MAIN_BRANCH, async (tx, view) => {
           await checkEndpoints(tx, view, [input]);
@@ -216,7 +203,7 @@ export function createRelationshipsRepo(driver: SqlDriver, maintenance: Maintena
     },
 
     async createMany(inputs) {
-      const rows = inputs.map(({ branch: _branch, ...r }) => ({ ...r, id: r.id ?? crypto.randomUUID(), branches: branchesFor(r) }));
+      const rows = inputs.map(({ branch: _branch, ...r }) => ({ ...r, id: r.id ?? crypto.randomUUID(), branches: newRowBranches(r, "relationship") }));
       const byBranch = new Map<string, RelationshipCreate[]>();
       for (const r of inputs) byBranch.set(r.branch ?? MAIN_BRANCH, [...(byBranch.get(r.branch ?? MAIN_BRANCH) ?? []), r]);
       try {
