@@ -128,6 +128,8 @@ function loadFiles(base: string): Promise<Files> {
  * from it too; the key names the Pyodide version (in the URL) and the sandbox protocol.
  */
 const snapshots = new Map<string, ArrayBuffer>();
+/** Where `origin` serves this build's Pyodide: the key of its files and of its snapshot. */
+const pyodideBase = (origin: string) => `${origin}/pyodide/v${PYODIDE_VERSION}/`;
 /** The snapshot being made now, per Pyodide URL (one at a time), answering whether one was made. */
 const making = new Map<string, Promise<boolean>>();
 const SNAPSHOT_CACHE = "luxos-pyodide-snapshots";
@@ -181,7 +183,7 @@ function dropSnapshot(base: string): void {
  * made; answers whether one is ready now. Sandboxes call it themselves after a start without a snapshot.
  */
 export async function ensureSnapshot(options: Pick<SandboxOptions, "origin" | "memoryLimitBytes"> = {}): Promise<boolean> {
-  const base = `${options.origin ?? self.location.origin}/pyodide/v${PYODIDE_VERSION}/`;
+  const base = pyodideBase(options.origin ?? self.location.origin);
   if (await loadSnapshot(base)) return true;
   let pending = making.get(base);
   if (!pending) {
@@ -209,7 +211,7 @@ const failure = (type: string, message: string): ErrorInfo => ({ type, message, 
 export function createSandbox(options: SandboxOptions): Sandbox {
   // NOTE: read lazily, so creating a sandbox has no side effects (a page may create one while rendering on the server).
   const origin = () => options.origin ?? self.location.origin;
-  const pyodideUrl = () => `${origin()}/pyodide/v${PYODIDE_VERSION}/`;
+  const pyodideUrl = () => pyodideBase(origin());
   let state: SandboxState = "idle";
   let worker: Worker | undefined;
   let port: MessagePort | undefined;
